@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class TeamsConfig(AppConfig):
+    name = "teams"
+    verbose_name = _("Teams")
+
+    def ready(self) -> None:
+        from .permissions import sync_role_groups
+
+        # Permissions of every app exist only after migrate; the role groups
+        # are brought up to date then, so new models get their permissions.
+        post_migrate.connect(sync_role_groups, dispatch_uid="teams.sync_role_groups")

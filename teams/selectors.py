@@ -1,0 +1,124 @@
+"""Read side of teams: which teams a user may see and what they may do there."""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import QuerySet
+
+from .models import AuditEvent, Membership, Task, TaskStatus, Team
+from .roles import ALL_TEAMS_ROLES, CAPABILITIES, Role
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def _memberships(user: User) -> dict[int, str]:
+    """team id -> role, cached on the user object for the request."""
+    cached = getattr(user, "_campaignops_roles", None)
+    if cached is None:
+        cached = dict(
+            Membership.objects.filter(user_id=user.pk).values_list("team_id", "role")
+        )
+        user._campaignops_roles = cached
+    return cached
+
+
+def user_sees_all_teams(user: User) -> bool:
+    """Admins and managers oversee every team; superusers are admins."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return any(role in ALL_TEAMS_ROLES for role in _memberships(user).values())
+
+
+def teams_visible_to(user: User) -> QuerySet[Team]:
+    """The teams whose data the user may see; empty for anonymous users."""
+    if not user.is_authenticated or not user.is_active:
+        return Team.objects.none()
+    if user_sees_all_teams(user):
+        return Team.objects.all()
+    return Team.objects.filter(pk__in=list(_memberships(user)))
+
+
+def team_ids_visible_to(user: User) -> list[int] | None:
+    """Visible team ids, or None meaning every team (for cheap filters)."""
+    if user_sees_all_teams(user):
+        return None
+    if not user.is_authenticated:
+        return []
+    return list(_memberships(user))
+
+
+def scope_to_user_teams(
+    queryset: QuerySet, user: User, team_field: str = "team"
+) -> QuerySet:
+    """Filter any queryset with a team foreign key to the user's visible teams."""
+    ids = team_ids_visible_to(user)
+    if ids is None:
+        return queryset
+    return queryset.filter(**{f"{team_field}__in": ids})
+
+
+def role_in_team(user: User, team: Team | int) -> str | None:
+    """The role the user acts with in a team, or None when they have no say there.
+
+    A membership in the team decides; otherwise an admin or manager of any
+    team acts as such everywhere, since they oversee all teams.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Role.ADMIN
+    team_id = team if isinstance(team, int) else team.pk
+    roles = _memberships(user)
+    if team_id in roles:
+        return roles[team_id]
+    for role in (Role.ADMIN, Role.MANAGER):
+        if role in roles.values():
+            return role
+    return None
+
+
+def user_can(user: User, team: Team | int, capability: str) -> bool:
+    """Whether the user holds ``capability`` (see teams.roles) in ``team``."""
+    role = role_in_team(user, team)
+    return role is not None and role in CAPABILITIES.get(capability, frozenset())
+
+
+def roles_of(user: User) -> set[str]:
+    """Every role the user holds in any team."""
+    if user.is_authenticated and user.is_superuser:
+        return {Role.ADMIN}
+    return set(_memberships(user).values()) if user.is_authenticated else set()
+
+
+def user_can_anywhere(user: User, capability: str) -> bool:
+    allowed = CAPABILITIES.get(capability, frozenset())
+    return any(role in allowed for role in roles_of(user))
+
+
+def tasks_for_owner(user: User, *, status: str | None = TaskStatus.OPEN) -> QuerySet[Task]:
+    """The user's own tasks, oldest due first, with what the page shows preloaded."""
+    qs = Task.objects.filter(owner_id=user.pk).select_related("team", "source_type")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by(models.F("due_date").asc(nulls_last=True), "id")
+
+
+def task_get_for_user(user: User, task_id: int) -> Task:
+    """A task the user may act on: their own, or any in a team they lead."""
+    qs = scope_to_user_teams(Task.objects.select_related("team"), user)
+    task = qs.get(pk=task_id)
+    if task.owner_id != user.pk and not user_can(user, task.team, "team.manage"):
+        raise Task.DoesNotExist
+    return task
+
+
+def audit_events_for(target: models.Model, limit: int = 100) -> QuerySet[AuditEvent]:
+    """The activity feed of one record, newest first."""
+    content_type = ContentType.objects.get_for_model(target)
+    return (
+        AuditEvent.objects.filter(target_type=content_type, target_id=str(target.pk))
+        .select_related("actor")
+        .order_by("-at", "-id")[:limit]
+    )
