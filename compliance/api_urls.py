@@ -1,5 +1,8 @@
 from rest_framework.routers import SimpleRouter
 
-router = SimpleRouter()
+from . import api_risk
 
-urlpatterns = router.urls
+router = SimpleRouter()
+api_risk.register(router)
+
+urlpatterns = [*router.urls, *api_risk.extra_urlpatterns]
