@@ -1,7 +1,12 @@
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+# Age bands the audience profiles and the recommender speak (S2.2.1 (1)).
+AGE_BANDS = ("under-18", "18-24", "25-34", "35-44", "45-54", "55+")
 
 
 class PlatformCategory(models.TextChoices):
@@ -12,8 +17,36 @@ class PlatformCategory(models.TextChoices):
     PROFESSIONAL = "professional", _("Professional network")
 
 
+class ContentFormat(models.TextChoices):
+    ARTICLE = "article", _("Article")
+    IMAGE_TEXT = "image_text", _("Image-text")
+    SHORT_VIDEO = "short_video", _("Short video")
+    LONG_VIDEO = "long_video", _("Long video")
+    LIVE_STREAM = "live_stream", _("Live stream")
+    PRODUCT_LISTING = "product_listing", _("Product listing")
+
+
+class AdFlexibility(models.TextChoices):
+    HIGH = "high", _("Flexible")
+    MEDIUM = "medium", _("Moderate")
+    LOW = "low", _("Restrictive")
+
+
+class DocumentKind(models.TextChoices):
+    BUSINESS_LICENCE = "business_licence", _("Business licence")
+    TRADEMARK_AUTHORISATION = "trademark_authorisation", _("Trademark authorisation")
+    INDUSTRY_PERMIT = "industry_permit", _("Industry permit")
+    ADMINISTRATOR_ID = "administrator_id", _("Administrator ID")
+    AUTHORISATION_LETTER = "authorisation_letter", _("Authorisation letter")
+    OTHER = "other", _("Other")
+
+
 class Platform(models.Model):
-    """One online platform campaigns run on (S2.2.1); the catalogue is data."""
+    """One online platform campaigns run on (S2.2.1); the catalogue is data.
+
+    The audience and format figures are editable estimates, not platform
+    statistics: admins adjust them as they learn.
+    """
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name_zh = models.CharField(_("Chinese name"), max_length=60)
@@ -21,6 +54,45 @@ class Platform(models.Model):
     category = models.CharField(_("category"), max_length=20, choices=PlatformCategory.choices)
     is_active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=100)
+    # Audience profile (estimates): age band -> share, female share, interest tags.
+    audience_age = models.JSONField(
+        _("audience by age band (estimate)"), default=dict, blank=True,
+        help_text=_("Share of users per age band, e.g. {\"18-24\": 0.3}; an editable estimate."),
+    )
+    audience_female_share = models.DecimalField(
+        _("female share of audience (estimate)"), max_digits=3, decimal_places=2, default=0.5
+    )
+    interest_tags = models.JSONField(_("interest tags (estimate)"), default=list, blank=True)
+    # How well business and consumer marketing fit, 0–1 (estimates).
+    business_fit = models.JSONField(
+        _("B2B / B2C fit (estimate)"), default=dict, blank=True,
+        help_text=_("e.g. {\"b2b\": 0.3, \"b2c\": 0.9}; an editable estimate."),
+    )
+    content_formats = models.JSONField(_("supported content formats"), default=list, blank=True)
+    # How well video and image-text products do, 0–1 (estimates).
+    format_fit = models.JSONField(
+        _("format fit (estimate)"), default=dict, blank=True,
+        help_text=_("e.g. {\"video\": 0.9, \"image_text\": 0.4}; an editable estimate."),
+    )
+    ad_flexibility = models.CharField(
+        _("paid-promotion flexibility"), max_length=10, choices=AdFlexibility.choices,
+        default=AdFlexibility.MEDIUM,
+    )
+    api_publish = models.BooleanField(_("API allows publishing"), default=False)
+    api_metrics = models.BooleanField(_("API allows metrics"), default=False)
+    api_interactions = models.BooleanField(_("API allows interactions"), default=False)
+    data_retention_days = models.PositiveIntegerField(
+        _("days post data is kept"), null=True, blank=True,
+        help_text=_("How far back the platform lets you read post data; empty if unknown."),
+    )
+    requires_enterprise_certification = models.BooleanField(
+        _("requires enterprise certification"), default=True
+    )
+    required_documents = models.JSONField(
+        _("required qualification documents"), default=list, blank=True,
+        help_text=_("Document kinds an account must hold, valid, before it publishes (S2.2.2)."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
 
     history = HistoricalRecords()
 
@@ -36,3 +108,122 @@ class Platform(models.Model):
     def name(self) -> str:
         """The platform's name in the reader's language."""
         return self.name_zh if (get_language() or "").startswith("zh") else self.name_en
+
+    def get_content_formats_display(self) -> list[str]:
+        labels = dict(ContentFormat.choices)
+        return [str(labels.get(code, code)) for code in self.content_formats]
+
+    def get_required_documents_display(self) -> list[str]:
+        labels = dict(DocumentKind.choices)
+        return [str(labels.get(code, code)) for code in self.required_documents]
+
+
+class ConnectorKind(models.TextChoices):
+    SANDBOX = "sandbox", _("Sandbox (simulated)")
+    WECHAT_OFFICIAL_ACCOUNT = "wechat_official_account", _("WeChat Official Account API")
+
+
+class VerificationStatus(models.TextChoices):
+    UNVERIFIED = "unverified", _("Unverified")
+    PENDING = "pending", _("Pending review")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Rejected")
+    EXPIRED = "expired", _("Expired")
+
+
+class PlatformAccount(models.Model):
+    """A team's account on one platform, with its qualification (S2.2.2)."""
+
+    team = models.ForeignKey(
+        "teams.Team", on_delete=models.CASCADE, related_name="platform_accounts",
+        verbose_name=_("team"),
+    )
+    platform = models.ForeignKey(
+        Platform, on_delete=models.PROTECT, related_name="accounts", verbose_name=_("platform")
+    )
+    handle = models.CharField(_("handle"), max_length=120)
+    external_id = models.CharField(_("external id"), max_length=120, blank=True)
+    connector = models.CharField(
+        _("connector"), max_length=40, choices=ConnectorKind.choices, default=ConnectorKind.SANDBOX
+    )
+    verification_status = models.CharField(
+        _("verification status"), max_length=20, choices=VerificationStatus.choices,
+        default=VerificationStatus.UNVERIFIED,
+    )
+    enterprise_certificate_number = models.CharField(
+        _("enterprise certificate number"), max_length=80, blank=True
+    )
+    verified_on = models.DateField(_("verified on"), null=True, blank=True)
+    certification_expires_on = models.DateField(
+        _("certification expires on"), null=True, blank=True
+    )
+    # Fernet token of a JSON object (app id, secret, tokens); see platforms.crypto.
+    # Write-only: no page, endpoint, admin form or log shows it.
+    credentials_ciphertext = models.TextField(_("encrypted credentials"), blank=True, editable=False)
+    needs_reconnection = models.BooleanField(_("needs reconnection"), default=False)
+    last_sync_at = models.DateTimeField(_("last successful sync"), null=True, blank=True)
+    last_checked_at = models.DateTimeField(_("last checked"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
+    token_expires_at = models.DateTimeField(_("token expires at"), null=True, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("owner"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["credentials_ciphertext"])
+
+    class Meta:
+        ordering = ["team__name", "platform__sort_order", "handle"]
+        verbose_name = _("platform account")
+        verbose_name_plural = _("platform accounts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "platform", "handle"], name="platform_account_unique_handle"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.platform.name} · {self.handle}"
+
+    @property
+    def has_credentials(self) -> bool:
+        return bool(self.credentials_ciphertext)
+
+
+def document_upload_to(instance: "QualificationDocument", filename: str) -> str:
+    return f"qualifications/{instance.account_id or 'new'}/{filename}"
+
+
+class QualificationDocument(models.Model):
+    """A qualification document on file for an account, valid until a date (S2.2.2)."""
+
+    account = models.ForeignKey(
+        PlatformAccount, on_delete=models.CASCADE, related_name="documents",
+        verbose_name=_("account"),
+    )
+    kind = models.CharField(_("kind"), max_length=40, choices=DocumentKind.choices)
+    number = models.CharField(_("number"), max_length=80, blank=True)
+    file = models.FileField(_("file"), upload_to=document_upload_to, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["account", "kind", "-expires_on"]
+        verbose_name = _("qualification document")
+        verbose_name_plural = _("qualification documents")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.account_id})"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_on is not None and self.expires_on < timezone.localdate()
