@@ -1,0 +1,68 @@
+"""Credentials at rest (issue 4 item 4): Fernet tokens, keys from the environment.
+
+``settings.CREDENTIALS_KEYS`` lists Fernet keys: the first encrypts, every one
+decrypts (``MultiFernet``), so a key is rotated by putting the new key first
+and running ``manage.py rotate_credentials``. With no key set (embedded mode
+only; production refuses to start without one) a key is derived from
+``SECRET_KEY`` with HKDF.
+"""
+
+import base64
+import json
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+
+class CredentialsError(Exception):
+    """Stored credentials cannot be read with any configured key."""
+
+
+def _derived_key() -> bytes:
+    hkdf = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=b"campaignops-credentials",
+        info=b"platform-account-credentials",
+    )
+    return base64.urlsafe_b64encode(hkdf.derive(settings.SECRET_KEY.encode()))
+
+
+def _fernet() -> MultiFernet:
+    keys = [key for key in getattr(settings, "CREDENTIALS_KEYS", []) if key]
+    if not keys:
+        keys = [_derived_key()]
+    try:
+        return MultiFernet([Fernet(key) for key in keys])
+    except (ValueError, TypeError) as exc:
+        raise ImproperlyConfigured(
+            "CREDENTIALS_KEYS must hold Fernet keys (32 url-safe base64 bytes)."
+        ) from exc
+
+
+def encrypt_credentials(credentials: dict) -> str:
+    if not credentials:
+        return ""
+    payload = json.dumps(credentials, sort_keys=True).encode()
+    return _fernet().encrypt(payload).decode()
+
+
+def decrypt_credentials(ciphertext: str) -> dict:
+    if not ciphertext:
+        return {}
+    try:
+        return json.loads(_fernet().decrypt(ciphertext.encode()))
+    except InvalidToken as exc:
+        # The message names no secret: it only says the key does not fit.
+        raise CredentialsError("Stored credentials cannot be decrypted with the configured keys.") from exc
+
+
+def rotate_ciphertext(ciphertext: str) -> str:
+    """The same secret encrypted with the newest key."""
+    if not ciphertext:
+        return ""
+    try:
+        return _fernet().rotate(ciphertext.encode()).decode()
+    except InvalidToken as exc:
+        raise CredentialsError("Stored credentials cannot be decrypted with the configured keys.") from exc
