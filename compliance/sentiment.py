@@ -1,0 +1,150 @@
+"""Offline sentiment scoring for comments and messages (spec S3.2.1).
+
+A lexicon + rules scorer, no model download: sentiment words with weights,
+degree adverbs, negators that flip the polarity of a word shortly after them,
+contrast words (但是…) that let the later clause dominate, and question
+patterns (请问…, 什么时候发货) that damp sentiment unless the text complains
+(为什么还不发货). The tokenizer is a longest-match scan over the lexicon with
+an Aho-Corasick automaton, so phrases such as 不错, 没问题 or 不会再买 win over
+their parts and ordinary words such as 快递 shield their characters.
+
+The summed evidence ``s`` becomes a probability of "positive" with a logistic
+function, ``score = 1 / (1 + exp(-K * s))``; 0.5 means no evidence.
+
+The lexicon lives in ``sentiment_data/lexicon.tsv`` (data, not code).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import ahocorasick
+
+__all__ = [
+    "NEGATIVE",
+    "NEUTRAL",
+    "POSITIVE",
+    "SentimentResult",
+    "label_for_score",
+    "score_sentiment",
+    "score_text",
+]
+
+NEGATIVE = "negative"
+NEUTRAL = "neutral"
+POSITIVE = "positive"
+
+LEXICON_PATH = Path(__file__).resolve().parent / "sentiment_data" / "lexicon.tsv"
+
+# Logistic slope and the label cut-offs on the resulting probability.
+K = 1.5
+NEGATIVE_BELOW = 0.35
+POSITIVE_ABOVE = 0.65
+# How many characters may separate a negator or degree adverb from its word.
+WINDOW = 3
+# A question without complaint keeps this share of its sentiment.
+QUESTION_DAMPING = 0.3
+# A negated negative word becomes a (weaker) positive one: 不贵, 没有色差.
+NEGATED_NEGATIVE = 0.8
+
+_QUESTION_RE = re.compile(
+    r"[?？]|请问|吗|什么时候|多久|怎么|能不能|可不可以|有没有|是不是|哪|几[天号点时]|多少|想问"
+)
+_COMPLAINT_RE = re.compile(
+    r"为什么|为啥|凭什么|到底|怎么还|怎么又|还不|还没(?:到|发|处理|动静|收到|回复|退)|催"
+)
+
+
+@dataclass(frozen=True)
+class SentimentResult:
+    score: float  # probability of positive, in [0, 1]
+    label: str  # negative / neutral / positive
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def label_for_score(score: float) -> str:
+    if score < NEGATIVE_BELOW:
+        return NEGATIVE
+    if score > POSITIVE_ABOVE:
+        return POSITIVE
+    return NEUTRAL
+
+
+_automaton: ahocorasick.Automaton | None = None
+_lock = threading.Lock()
+
+
+def _load(path: Path = LEXICON_PATH) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        if not raw or raw.startswith("#"):
+            continue
+        term, kind, value = raw.split("\t")
+        # Lowercase so that "Good" and "good" match the same entry.
+        automaton.add_word(term.lower(), (len(term), kind, float(value)))
+    automaton.make_automaton()
+    return automaton
+
+
+def _get_automaton() -> ahocorasick.Automaton:
+    global _automaton
+    if _automaton is None:
+        with _lock:
+            if _automaton is None:
+                _automaton = _load()
+    return _automaton
+
+
+def _evidence(text: str, automaton: ahocorasick.Automaton) -> float:
+    total = 0.0
+    neg_end = -100  # where the last negator ended
+    neg_strength = 0.0
+    deg_end = -100
+    degree = 1.0
+    for end, (length, kind, value) in automaton.iter_long(text):
+        start = end - length + 1
+        if kind == "s":
+            if value:
+                weight = value
+                if start - deg_end <= WINDOW:
+                    weight *= degree
+                if start - neg_end <= WINDOW:
+                    weight = -weight * neg_strength if weight > 0 else -weight * NEGATED_NEGATIVE
+                total += weight
+            neg_end = deg_end = -100
+        elif kind == "n":
+            neg_end, neg_strength = end + 1, value
+        elif kind == "d":
+            deg_end, degree = end + 1, value
+        elif kind == "c":
+            total *= value
+            neg_end = deg_end = -100
+        else:  # clause break
+            neg_end = deg_end = -100
+    return total
+
+
+def score_text(text: str) -> SentimentResult:
+    return score_sentiment([text])[0]
+
+
+def score_sentiment(texts: list[str]) -> list[SentimentResult]:
+    """Score each text: probability of positive in [0, 1] and a label (S3.2.1)."""
+    automaton = _get_automaton()
+    results = []
+    question = _QUESTION_RE.search
+    complaint = _COMPLAINT_RE.search
+    for text in texts:
+        lowered = text.lower()
+        s = _evidence(lowered, automaton)
+        if s and question(lowered) and not complaint(lowered):
+            s *= QUESTION_DAMPING
+        score = 1.0 / (1.0 + math.exp(-K * s))
+        results.append(SentimentResult(score=round(score, 4), label=label_for_score(score)))
+    return results
