@@ -1,12 +1,45 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Platform
+from .models import Platform, PlatformAccount, QualificationDocument
 
 
 @admin.register(Platform)
 class PlatformAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "name_zh", "name_en", "category", "is_active", "sort_order"]
+    list_display = [
+        "code", "name_zh", "name_en", "category", "ad_flexibility", "is_active", "sort_order",
+    ]
     search_fields = ["code", "name_zh", "name_en"]
-    list_filter = ["category", "is_active"]
+    list_filter = ["category", "ad_flexibility", "is_active"]
     list_editable = ["is_active", "sort_order"]
+
+
+class QualificationDocumentInline(admin.TabularInline):
+    model = QualificationDocument
+    extra = 0
+    fields = ["kind", "number", "file", "issued_on", "expires_on"]
+
+
+@admin.register(PlatformAccount)
+class PlatformAccountAdmin(SimpleHistoryAdmin):
+    # Credentials are write-only: the ciphertext field is not editable and not
+    # listed; people set credentials through the account page or the API.
+    list_display = [
+        "handle", "platform", "team", "connector", "verification_status",
+        "certification_expires_on", "needs_reconnection",
+    ]
+    search_fields = ["handle", "external_id", "enterprise_certificate_number", "team__name"]
+    list_filter = ["platform", "connector", "verification_status", "needs_reconnection", "team"]
+    list_select_related = ["platform", "team"]
+    exclude = ["credentials_ciphertext"]
+    readonly_fields = ["last_sync_at", "last_checked_at", "last_error", "last_error_at",
+                       "token_expires_at"]
+    inlines = [QualificationDocumentInline]
+
+
+@admin.register(QualificationDocument)
+class QualificationDocumentAdmin(SimpleHistoryAdmin):
+    list_display = ["account", "kind", "number", "issued_on", "expires_on", "uploaded_at"]
+    search_fields = ["number", "account__handle"]
+    list_filter = ["kind", "expires_on"]
+    list_select_related = ["account__platform"]

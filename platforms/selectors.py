@@ -1,0 +1,140 @@
+"""Read side of platforms: catalogue, recommender input, accounts and their fitness."""
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from teams.selectors import scope_to_user_teams
+
+from .models import (
+    DocumentKind,
+    Platform,
+    PlatformAccount,
+    QualificationDocument,
+    VerificationStatus,
+)
+from .recommender import PlatformProfile, Ranking, recommend, validate_audience
+
+
+def platforms_active() -> QuerySet[Platform]:
+    return Platform.objects.filter(is_active=True).order_by("sort_order", "code")
+
+
+def platform_profiles() -> list[PlatformProfile]:
+    return [
+        PlatformProfile(
+            code=p.code,
+            name=p.name,
+            audience_age={k: float(v) for k, v in (p.audience_age or {}).items()},
+            female_share=float(p.audience_female_share),
+            interest_tags=tuple(p.interest_tags or ()),
+            business_fit={k: float(v) for k, v in (p.business_fit or {}).items()},
+            format_fit={k: float(v) for k, v in (p.format_fit or {}).items()},
+            ad_flexibility=p.ad_flexibility,
+        )
+        for p in platforms_active()
+    ]
+
+
+def recommend_platforms(data: Mapping) -> tuple[list[Ranking], dict[str, list[str]]]:
+    """Ranking for loose input (form or API), or field errors (S2.2.1)."""
+    audience, errors = validate_audience(data)
+    if errors:
+        return [], errors
+    return recommend(platform_profiles(), audience), {}
+
+
+def accounts_for_user(user) -> QuerySet[PlatformAccount]:
+    """Accounts of the teams the user sees, with what list pages show preloaded."""
+    qs = PlatformAccount.objects.select_related("platform", "team", "owner").prefetch_related(
+        Prefetch("documents", queryset=QualificationDocument.objects.order_by("kind", "-expires_on"))
+    )
+    return scope_to_user_teams(qs, user)
+
+
+def account_get_for_user(user, pk) -> PlatformAccount:
+    """An account the user may see; ``PlatformAccount.DoesNotExist`` otherwise (404)."""
+    return accounts_for_user(user).get(pk=pk)
+
+
+@dataclass(frozen=True)
+class ChecklistRow:
+    kind: str
+    label: str
+    document: QualificationDocument | None
+    ok: bool
+    problem: str
+
+
+def account_document_checklist(
+    account: PlatformAccount, today: datetime.date | None = None
+) -> list[ChecklistRow]:
+    """One row per document kind the platform requires, with the best document on file."""
+    today = today or timezone.localdate()
+    labels = dict(DocumentKind.choices)
+    documents = list(account.documents.all())
+    rows = []
+    for kind in account.platform.required_documents or []:
+        candidates = [d for d in documents if d.kind == kind]
+        # The one valid longest; undated documents do not expire.
+        candidates.sort(key=lambda d: d.expires_on or datetime.date.max, reverse=True)
+        best = candidates[0] if candidates else None
+        label = str(labels.get(kind, kind))
+        if best is None:
+            rows.append(ChecklistRow(kind, label, None, False, _("%(document)s is missing.")
+                                     % {"document": label}))
+        elif best.expires_on is not None and best.expires_on < today:
+            rows.append(ChecklistRow(
+                kind, label, best, False,
+                _("%(document)s expired on %(date)s.") % {
+                    "document": label, "date": best.expires_on.isoformat()},
+            ))
+        else:
+            rows.append(ChecklistRow(kind, label, best, True, ""))
+    return rows
+
+
+def account_can_publish(
+    account: PlatformAccount, today: datetime.date | None = None
+) -> tuple[bool, list[str]]:
+    """Whether the account may publish now, and every reason why not (S2.2.2).
+
+    Yes only for a verified account whose certification has not expired, whose
+    connection works and whose required documents are all on file and valid.
+    """
+    today = today or timezone.localdate()
+    reasons = []
+    if account.verification_status != VerificationStatus.VERIFIED:
+        reasons.append(
+            _("The account is not verified (status: %(status)s).")
+            % {"status": account.get_verification_status_display()}
+        )
+    if account.certification_expires_on and account.certification_expires_on < today:
+        reasons.append(
+            _("Enterprise certification expired on %(date)s.")
+            % {"date": account.certification_expires_on.isoformat()}
+        )
+    if account.platform.requires_enterprise_certification and not (
+        account.enterprise_certificate_number
+    ):
+        reasons.append(_("No enterprise certificate number is on file."))
+    if account.needs_reconnection:
+        reasons.append(_("The platform rejected the credentials: the account needs reconnection."))
+    reasons.extend(row.problem for row in account_document_checklist(account, today) if not row.ok)
+    return not reasons, reasons
+
+
+def accounts_expiring(within_days: int = 30, today: datetime.date | None = None):
+    """Accounts with a document or certification expiring within the window, or expired."""
+    today = today or timezone.localdate()
+    horizon = today + datetime.timedelta(days=within_days)
+    return (
+        PlatformAccount.objects.filter(
+            certification_expires_on__lte=horizon
+        )
+        | PlatformAccount.objects.filter(documents__expires_on__lte=horizon)
+    ).distinct().select_related("platform", "team", "owner").prefetch_related("documents")

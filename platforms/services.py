@@ -1,0 +1,390 @@
+"""Write side of platforms: accounts, qualification, credentials and connector calls."""
+
+import datetime
+import logging
+import re
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from teams.models import Membership, Team
+from teams.roles import Role
+from teams.selectors import user_can
+from teams.services import audit_record, task_create
+
+from .connectors import (
+    AuthConnectorError,
+    ConnectorError,
+    HealthResult,
+    PublishContent,
+    PublishResult,
+    TransientConnectorError,
+    connector_for,
+)
+from .crypto import encrypt_credentials, rotate_ciphertext
+from .models import (
+    ConnectorKind,
+    DocumentKind,
+    Platform,
+    PlatformAccount,
+    QualificationDocument,
+    VerificationStatus,
+)
+from .selectors import account_can_publish, account_document_checklist
+
+logger = logging.getLogger("campaignops.platforms")
+
+WECHAT_APP_ID = re.compile(r"^wx[0-9a-f]{16}$")
+EXPIRY_WARNING_DAYS = 30
+ACCOUNT_FIELDS = ("handle", "external_id", "connector", "enterprise_certificate_number", "owner")
+
+
+def _require(actor: AbstractBaseUser | None, team: Team | int, capability: str) -> None:
+    if actor is not None and not user_can(actor, team, capability):
+        raise PermissionDenied(_("You may not change platform accounts of this team."))
+
+
+def _clean_credentials(connector: str, credentials: dict | None) -> dict:
+    """Credentials as stored; field errors name the key, never echo the secret."""
+    if not credentials:
+        return {}
+    if not isinstance(credentials, dict):
+        raise ValidationError({"credentials": _("Credentials must be an object.")})
+    cleaned = {str(k): str(v).strip() for k, v in credentials.items() if str(v).strip()}
+    if connector == ConnectorKind.WECHAT_OFFICIAL_ACCOUNT:
+        errors = {}
+        if not WECHAT_APP_ID.match(cleaned.get("app_id", "")):
+            errors["app_id"] = _("A WeChat app id is “wx” followed by 16 hexadecimal characters.")
+        if not cleaned.get("app_secret"):
+            errors["app_secret"] = _("The WeChat app secret is required.")
+        if errors:
+            raise ValidationError(errors)
+    return cleaned
+
+
+def _validate_account(*, platform: Platform | None, connector: str, handle: str) -> None:
+    errors = {}
+    if platform is None:
+        errors["platform"] = _("Unknown platform.")
+    if connector not in ConnectorKind.values:
+        errors["connector"] = _("Unknown connector.")
+    elif (
+        connector == ConnectorKind.WECHAT_OFFICIAL_ACCOUNT
+        and platform is not None
+        and platform.code != "wechat_oa"
+    ):
+        errors["connector"] = _("The WeChat Official Account connector only serves WeChat Official Accounts.")
+    if not handle.strip():
+        errors["handle"] = _("An account needs a handle.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def account_create(
+    *,
+    actor: AbstractBaseUser | None,
+    team: Team,
+    platform: Platform | None,
+    handle: str,
+    connector: str = ConnectorKind.SANDBOX,
+    external_id: str = "",
+    enterprise_certificate_number: str = "",
+    owner: AbstractBaseUser | None = None,
+    credentials: dict | None = None,
+) -> PlatformAccount:
+    """Register a team's account on a platform; credentials are stored encrypted."""
+    _require(actor, team, "platform_account.edit")
+    _validate_account(platform=platform, connector=connector, handle=handle)
+    cleaned = _clean_credentials(connector, credentials)
+    if PlatformAccount.objects.filter(team=team, platform=platform, handle=handle.strip()).exists():
+        raise ValidationError({"handle": _("This team already has an account with this handle.")})
+    with transaction.atomic():
+        account = PlatformAccount.objects.create(
+            team=team, platform=platform, handle=handle.strip(), connector=connector,
+            external_id=external_id, enterprise_certificate_number=enterprise_certificate_number,
+            owner=owner or actor, credentials_ciphertext=encrypt_credentials(cleaned),
+        )
+        audit_record(
+            actor=actor, action="platform_account.create", target=account, team=team,
+            summary=gettext_noop("Account %(handle)s on %(platform)s added"),
+            data={"handle": account.handle, "platform": platform.code},
+        )
+    return account
+
+
+def account_update(
+    *,
+    actor: AbstractBaseUser | None,
+    account: PlatformAccount,
+    credentials: dict | None = None,
+    **changes,
+) -> PlatformAccount:
+    """Change an account's details; new credentials replace the old (write-only)."""
+    _require(actor, account.team_id, "platform_account.edit")
+    unknown = set(changes) - set(ACCOUNT_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
+    connector = changes.get("connector", account.connector)
+    handle = changes.get("handle", account.handle)
+    _validate_account(platform=account.platform, connector=connector, handle=handle)
+    cleaned = _clean_credentials(connector, credentials) if credentials else None
+    if (
+        "handle" in changes
+        and PlatformAccount.objects.filter(
+            team_id=account.team_id, platform_id=account.platform_id, handle=handle.strip()
+        ).exclude(pk=account.pk).exists()
+    ):
+        raise ValidationError({"handle": _("This team already has an account with this handle.")})
+    with transaction.atomic():
+        for name, value in changes.items():
+            setattr(account, name, value.strip() if isinstance(value, str) else value)
+        if cleaned:
+            account.credentials_ciphertext = encrypt_credentials(cleaned)
+            # New credentials deserve a new chance.
+            account.needs_reconnection = False
+        account.save()
+        audit_record(
+            actor=actor, action="platform_account.update", target=account,
+            summary=gettext_noop("Account details changed (%(fields)s)"),
+            data={"fields": ", ".join(sorted(changes) + (["credentials"] if cleaned else []))},
+        )
+    return account
+
+
+def account_delete(*, actor: AbstractBaseUser | None, account: PlatformAccount) -> None:
+    _require(actor, account.team_id, "platform_account.edit")
+    with transaction.atomic():
+        audit_record(
+            actor=actor, action="platform_account.delete", team=account.team,
+            summary=gettext_noop("Account %(handle)s on %(platform)s removed"),
+            data={"handle": account.handle, "platform": account.platform.code},
+        )
+        account.delete()
+
+
+def account_set_verification(
+    *,
+    actor: AbstractBaseUser | None,
+    account: PlatformAccount,
+    status: str,
+    verified_on: datetime.date | None = None,
+    certification_expires_on: datetime.date | None = None,
+    reason: str = "",
+) -> PlatformAccount:
+    """Record the platform's verdict on the account's enterprise certification (S2.2.2)."""
+    if actor is not None and not user_can(actor, account.team_id, "platform_account.verify"):
+        raise PermissionDenied(_("Only managers and administrators record verification."))
+    if status not in VerificationStatus.values:
+        raise ValidationError({"verification_status": _("Unknown verification status.")})
+    if status == VerificationStatus.VERIFIED and (
+        certification_expires_on is not None and certification_expires_on < timezone.localdate()
+    ):
+        raise ValidationError(
+            {"certification_expires_on": _("The certification expiry date is in the past.")}
+        )
+    with transaction.atomic():
+        old = account.verification_status
+        account.verification_status = status
+        if status == VerificationStatus.VERIFIED:
+            account.verified_on = verified_on or timezone.localdate()
+        if certification_expires_on is not None:
+            account.certification_expires_on = certification_expires_on
+        account.save(update_fields=["verification_status", "verified_on", "certification_expires_on"])
+        audit_record(
+            actor=actor, action="platform_account.verification", target=account, reason=reason,
+            summary=gettext_noop("Verification status %(from)s → %(to)s"),
+            data={"from": old, "to": status},
+        )
+    return account
+
+
+def document_add(
+    *,
+    actor: AbstractBaseUser | None,
+    account: PlatformAccount,
+    kind: str,
+    expires_on: datetime.date | None,
+    number: str = "",
+    issued_on: datetime.date | None = None,
+    file=None,
+) -> QualificationDocument:
+    """File a qualification document; a new document must not already be expired."""
+    _require(actor, account.team_id, "platform_account.edit")
+    errors = {}
+    if kind not in DocumentKind.values:
+        errors["kind"] = _("Unknown document kind.")
+    if expires_on is not None and expires_on < timezone.localdate():
+        errors["expires_on"] = _("The expiry date is in the past: file a valid document.")
+    if issued_on and expires_on and issued_on > expires_on:
+        errors["issued_on"] = _("The issue date is after the expiry date.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        document = QualificationDocument(
+            account=account, kind=kind, number=number, issued_on=issued_on,
+            expires_on=expires_on, uploaded_by=actor if actor and actor.is_authenticated else None,
+        )
+        if file is not None:
+            document.file = file
+        document.save()
+        audit_record(
+            actor=actor, action="platform_account.document", target=account,
+            summary=gettext_noop("Document %(kind)s filed, valid until %(expires)s"),
+            data={"kind": kind, "expires": expires_on.isoformat() if expires_on else "—"},
+        )
+    return document
+
+
+# -- connector calls -----------------------------------------------------------
+
+
+def account_record_connector_error(*, account: PlatformAccount, error: ConnectorError) -> None:
+    """Remember a connector failure; an auth failure flags the account for reconnection."""
+    now = timezone.now()
+    account.last_error = f"{type(error).__name__}: {error}"[:2000]
+    account.last_error_at = now
+    fields = ["last_error", "last_error_at"]
+    if isinstance(error, AuthConnectorError) and not account.needs_reconnection:
+        account.needs_reconnection = True
+        fields.append("needs_reconnection")
+        audit_record(
+            actor=None, action="platform_account.needs_reconnection", target=account,
+            summary=gettext_noop("The platform rejected the credentials: reconnect the account"),
+            data={"code": str(error.code or "")},
+        )
+    account.save(update_fields=fields)
+    logger.warning(
+        "Connector error account=%s kind=%s code=%s", account.pk, type(error).__name__, error.code
+    )
+
+
+def account_record_sync(*, account: PlatformAccount, token_expires_at=None) -> None:
+    """Remember a successful call: the connection works."""
+    account.last_sync_at = timezone.now()
+    account.needs_reconnection = False
+    fields = ["last_sync_at", "needs_reconnection"]
+    if token_expires_at is not None:
+        account.token_expires_at = token_expires_at
+        fields.append("token_expires_at")
+    account.save(update_fields=fields)
+
+
+def account_check_health(
+    *, actor: AbstractBaseUser | None, account: PlatformAccount
+) -> tuple[HealthResult | None, str]:
+    """Ask the connector whether the connection works; never raises a connector error.
+
+    Returns (result, "") on success and (None, message) on failure.
+    """
+    if actor is not None and not user_can(actor, account.team_id, "view"):
+        raise PermissionDenied(_("You may not check this account."))
+    account.last_checked_at = timezone.now()
+    account.save(update_fields=["last_checked_at"])
+    try:
+        result = connector_for(account).health_check()
+    except ConnectorError as exc:
+        account_record_connector_error(account=account, error=exc)
+        if isinstance(exc, AuthConnectorError):
+            return None, _("The platform rejected the credentials; reconnect the account.")
+        if isinstance(exc, TransientConnectorError):
+            return None, _("The platform is not answering right now; try again later.")
+        return None, _("The platform refused the check: %(error)s") % {"error": exc}
+    account_record_sync(account=account, token_expires_at=result.token_expires_at)
+    return result, ""
+
+
+def account_publish(
+    *, actor: AbstractBaseUser | None, account: PlatformAccount, content: PublishContent
+) -> PublishResult:
+    """Publish through the account's connector, only when the account may publish.
+
+    Raises ``ValidationError`` when the account is not qualified and the typed
+    connector error otherwise; an auth failure flags the account and nothing is
+    reported as published.
+    """
+    if actor is not None and not user_can(actor, account.team_id, "content.publish"):
+        raise PermissionDenied(_("You may not publish for this team."))
+    allowed, reasons = account_can_publish(account)
+    if not allowed:
+        raise ValidationError({"account": reasons})
+    try:
+        result = connector_for(account).publish(content)
+    except ConnectorError as exc:
+        account_record_connector_error(account=account, error=exc)
+        raise
+    account_record_sync(account=account)
+    return result
+
+
+# -- expiry and rotation ---------------------------------------------------------
+
+
+def _expiry_recipients(account: PlatformAccount) -> list[AbstractBaseUser]:
+    managers = [
+        m.user for m in Membership.objects.filter(
+            team_id=account.team_id, role=Role.MANAGER
+        ).select_related("user")
+    ]
+    people = ([account.owner] if account.owner_id else []) + managers
+    return list({user.pk: user for user in people}.values())
+
+
+def accounts_check_expiry(*, today: datetime.date | None = None) -> dict[str, int]:
+    """Warn 30 days ahead and mark accounts expired when a document or certification lapses.
+
+    Idempotent: the same warning is never handed out twice while open, and an
+    account already marked expired stays as it is.
+    """
+    from .selectors import accounts_expiring
+
+    today = today or timezone.localdate()
+    warned = expired = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        for account in accounts_expiring(EXPIRY_WARNING_DAYS, today):
+            lapsing = []  # (label, date)
+            if account.certification_expires_on:
+                lapsing.append((_("enterprise certification"), account.certification_expires_on))
+            for row in account_document_checklist(account, today):
+                if row.document is not None and row.document.expires_on:
+                    lapsing.append((row.label, row.document.expires_on))
+            is_expired = any(date < today for _label, date in lapsing)
+            with transaction.atomic():
+                if is_expired and account.verification_status != VerificationStatus.EXPIRED:
+                    old = account.verification_status
+                    account.verification_status = VerificationStatus.EXPIRED
+                    account.save(update_fields=["verification_status"])
+                    audit_record(
+                        actor=None, action="platform_account.expired", target=account,
+                        summary=gettext_noop("Qualification lapsed: status %(from)s → %(to)s"),
+                        data={"from": old, "to": VerificationStatus.EXPIRED},
+                    )
+                    expired += 1
+                for label, date in lapsing:
+                    if not today <= date <= today + datetime.timedelta(days=EXPIRY_WARNING_DAYS):
+                        continue
+                    title = _("Renew %(what)s of %(account)s before %(date)s") % {
+                        "what": label, "account": str(account), "date": date.isoformat(),
+                    }
+                    for person in _expiry_recipients(account):
+                        task_create(
+                            team=account.team, owner=person, title=title[:200],
+                            due_date=date, source=account,
+                        )
+                        warned += 1
+    return {"warned": warned, "expired": expired}
+
+
+def credentials_rotate_all() -> int:
+    """Re-encrypt every stored credential with the newest key; returns how many."""
+    count = 0
+    with transaction.atomic():
+        for account in PlatformAccount.objects.exclude(credentials_ciphertext="").select_for_update():
+            account.credentials_ciphertext = rotate_ciphertext(account.credentials_ciphertext)
+            account.save(update_fields=["credentials_ciphertext"])
+            count += 1
+    return count
