@@ -1,10 +1,12 @@
 """Read side of campaigns, always scoped to the acting user's teams."""
 
-from django.db.models import QuerySet
+import datetime
 
-from teams.selectors import scope_to_user_teams
+from django.db.models import Count, Prefetch, Q, QuerySet
 
-from .models import Campaign
+from teams.selectors import audit_events_for, scope_to_user_teams, user_can
+
+from .models import KPI, Campaign, CampaignStatus, Goal, Milestone, Phase
 
 
 def campaigns_visible_to(user) -> QuerySet[Campaign]:
@@ -12,3 +14,109 @@ def campaigns_visible_to(user) -> QuerySet[Campaign]:
     return scope_to_user_teams(
         Campaign.objects.select_related("team", "owner"), user
     )
+
+
+def campaign_list(
+    user,
+    *,
+    status: str = "",
+    team: int | None = None,
+    objective: str = "",
+    starts_from: datetime.date | None = None,
+    ends_until: datetime.date | None = None,
+    search: str = "",
+) -> QuerySet[Campaign]:
+    """Visible campaigns filtered for the list page; one query whatever the row count."""
+    qs = campaigns_visible_to(user).annotate(
+        goal_count=Count("goals", distinct=True),
+        phase_count=Count("phases", distinct=True),
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if team:
+        qs = qs.filter(team_id=team)
+    if objective:
+        qs = qs.filter(objective=objective)
+    if starts_from:
+        qs = qs.filter(end_date__gte=starts_from)
+    if ends_until:
+        qs = qs.filter(start_date__lte=ends_until)
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(description__icontains=search))
+    return qs.order_by("-start_date", "-id")
+
+
+def campaign_detail(user, pk: int) -> Campaign:
+    """One visible campaign with its plan preloaded; ``Campaign.DoesNotExist`` otherwise."""
+    return (
+        campaigns_visible_to(user)
+        .prefetch_related(
+            Prefetch("goals", queryset=Goal.objects.prefetch_related(
+                Prefetch("kpis", queryset=KPI.objects.select_related("platform"))
+            )),
+            Prefetch("phases", queryset=Phase.objects.prefetch_related(
+                Prefetch("milestones", queryset=Milestone.objects.select_related("owner"))
+            )),
+        )
+        .get(pk=pk)
+    )
+
+
+def goals_visible_to(user) -> QuerySet[Goal]:
+    return scope_to_user_teams(
+        Goal.objects.select_related("campaign__team"), user, team_field="campaign__team"
+    )
+
+
+def kpis_visible_to(user) -> QuerySet[KPI]:
+    return scope_to_user_teams(
+        KPI.objects.select_related("goal__campaign__team", "platform"), user,
+        team_field="goal__campaign__team",
+    )
+
+
+def phases_visible_to(user) -> QuerySet[Phase]:
+    return scope_to_user_teams(
+        Phase.objects.select_related("campaign__team"), user, team_field="campaign__team"
+    )
+
+
+def milestones_visible_to(user) -> QuerySet[Milestone]:
+    return scope_to_user_teams(
+        Milestone.objects.select_related("phase__campaign__team", "owner"), user,
+        team_field="phase__campaign__team",
+    )
+
+
+def activity_feed(campaign: Campaign, limit: int = 50) -> list[dict]:
+    """The campaign's audit trail as lines people read, newest first."""
+    lines = []
+    for event in audit_events_for(campaign, limit=limit):
+        text = event.message
+        if event.action == "campaign.transition":
+            from django.utils.translation import gettext
+
+            labels = {
+                "from": _status_label(event.data.get("from")),
+                "to": _status_label(event.data.get("to")),
+            }
+            text = gettext(event.summary) % labels
+        lines.append({"event": event, "text": text, "reason": event.reason and _reason(event)})
+    return lines
+
+
+def _status_label(code: str | None) -> str:
+    try:
+        return str(CampaignStatus(code).label)
+    except ValueError:
+        return code or ""
+
+
+def _reason(event) -> str:
+    from django.utils.translation import gettext
+
+    return gettext(event.reason) if event.actor_id is None else event.reason
+
+
+def user_may_edit(user, campaign: Campaign) -> bool:
+    return user_can(user, campaign.team_id, "campaign.edit")

@@ -1,8 +1,397 @@
-from django.shortcuts import render
+"""Planning pages (S2.1): thin doors into campaigns.services."""
 
-from . import selectors
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from teams.models import Team
+from teams.selectors import teams_visible_to, user_can
+
+from . import selectors, services
+from .forms import (
+    CampaignFilterForm,
+    CampaignForm,
+    DuplicateForm,
+    GoalForm,
+    KPIForm,
+    MilestoneForm,
+    PhaseForm,
+    TransitionForm,
+)
+from .gantt import gantt_figure
+from .models import Campaign, CampaignStatus
+from .smart import smart_check
 
 
 def home(request):
     campaigns = selectors.campaigns_visible_to(request.user)[:50]
     return render(request, "campaigns/home.html", {"campaigns": campaigns})
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def _get(request, pk: int, *, detail: bool = False) -> Campaign:
+    try:
+        if detail:
+            return selectors.campaign_detail(request.user, pk)
+        return selectors.campaigns_visible_to(request.user).get(pk=pk)
+    except Campaign.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _run(form, call) -> object | None:
+    """Call a service; its field errors land on the form instead of a 500."""
+    try:
+        return call()
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc.messages)
+    return None
+
+
+def _flash_errors(request, exc: ValidationError) -> None:
+    messages.error(request, " ".join(exc.messages))
+
+
+def _editable_teams(user):
+    return Team.objects.filter(
+        pk__in=[t.pk for t in teams_visible_to(user) if user_can(user, t, "campaign.edit")]
+    )
+
+
+def _require_edit(request, campaign: Campaign) -> None:
+    if not user_can(request.user, campaign.team_id, "campaign.edit"):
+        raise PermissionDenied(_("You may not change this campaign."))
+
+
+# --- list, create, edit -----------------------------------------------------------------
+
+
+def campaign_list(request):
+    teams = teams_visible_to(request.user)
+    form = CampaignFilterForm(request.GET or None, teams=teams)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.campaign_list(
+        request.user,
+        status=filters.get("status") or "",
+        team=filters["team"].pk if filters.get("team") else None,
+        objective=filters.get("objective") or "",
+        starts_from=filters.get("date_from"),
+        ends_until=filters.get("date_to"),
+        search=filters.get("q") or "",
+    )
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "campaigns/list.html", {
+        "form": form, "page": page, "campaigns": page.object_list,
+        "query": query.urlencode(),
+        "can_create": _editable_teams(request.user).exists(),
+    })
+
+
+def campaign_create(request):
+    teams = _editable_teams(request.user)
+    if not teams.exists():
+        raise PermissionDenied(_("Your role may not plan campaigns."))
+    form = CampaignForm(request.POST or None, teams=teams, initial={"team": teams.first()})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        team = data.pop("team")
+        campaign = _run(form, lambda: services.campaign_create(
+            actor=request.user, team=team, **data
+        ))
+        if campaign is not None:
+            messages.success(request, _("Campaign drafted. Now set its goals and KPIs."))
+            return redirect("campaigns:goals", pk=campaign.pk)
+    return render(request, "campaigns/form.html", {"form": form, "step": 1, "campaign": None})
+
+
+def campaign_edit(request, pk: int):
+    campaign = _get(request, pk)
+    _require_edit(request, campaign)
+    initial = {
+        f: getattr(campaign, f) for f in services.CAMPAIGN_FIELDS
+    }
+    initial["target_interests"] = ", ".join(campaign.target_interests)
+    form = CampaignForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        shift = data.pop("shift_phases", False)
+        done = _run(form, lambda: services.campaign_update(
+            actor=request.user, campaign=campaign, shift_phases=shift, **data
+        ))
+        if done is not None:
+            messages.success(request, _("Campaign saved."))
+            return redirect("campaigns:detail", pk=campaign.pk)
+    return render(request, "campaigns/form.html", {"form": form, "campaign": campaign})
+
+
+# --- step 2: goals and KPIs -------------------------------------------------------------
+
+
+def campaign_goals(request, pk: int):
+    campaign = _get(request, pk, detail=True)
+    can_edit = user_can(request.user, campaign.team_id, "campaign.edit")
+    goals = campaign.goals.all()
+    goal_form = GoalForm(
+        request.POST if request.POST.get("form") == "goal" else None,
+        initial={"objective": campaign.objective, "deadline": campaign.end_date},
+        prefix="goal",
+    )
+    kpi_form = KPIForm(
+        request.POST if request.POST.get("form") == "kpi" else None,
+        goals=campaign.goals.all(), initial={"deadline": campaign.end_date}, prefix="kpi",
+    )
+    if request.method == "POST":
+        _require_edit(request, campaign)
+        if request.POST.get("form") == "goal" and goal_form.is_valid():
+            def add_goal():
+                from django.db import transaction
+
+                with transaction.atomic():
+                    goal = services.goal_create(
+                        actor=request.user, campaign=campaign,
+                        statement=goal_form.cleaned_data["statement"],
+                        objective=goal_form.cleaned_data["objective"],
+                    )
+                    services.kpi_create(actor=request.user, goal=goal, **goal_form.kpi_values())
+                return goal
+
+            if _run(goal_form, add_goal) is not None:
+                messages.success(request, _("Goal added."))
+                return redirect("campaigns:goals", pk=campaign.pk)
+        elif request.POST.get("form") == "kpi" and kpi_form.is_valid():
+            goal = kpi_form.cleaned_data["goal"]
+            if _run(kpi_form, lambda: services.kpi_create(
+                actor=request.user, goal=goal, **kpi_form.kpi_values()
+            )) is not None:
+                messages.success(request, _("KPI added."))
+                return redirect("campaigns:goals", pk=campaign.pk)
+    return render(request, "campaigns/goals.html", {
+        "campaign": campaign, "goals": goals, "goal_form": goal_form, "kpi_form": kpi_form,
+        "scorecard": smart_check(campaign), "can_edit": can_edit, "step": 2,
+    })
+
+
+@require_POST
+def goal_delete(request, pk: int, goal_pk: int):
+    campaign = _get(request, pk)
+    goal = selectors.goals_visible_to(request.user).filter(campaign=campaign, pk=goal_pk).first()
+    if goal is None:
+        raise Http404
+    try:
+        services.goal_delete(actor=request.user, goal=goal)
+        messages.success(request, _("Goal removed."))
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    return redirect("campaigns:goals", pk=campaign.pk)
+
+
+@require_POST
+def kpi_delete(request, pk: int, kpi_pk: int):
+    campaign = _get(request, pk)
+    kpi = selectors.kpis_visible_to(request.user).filter(goal__campaign=campaign, pk=kpi_pk).first()
+    if kpi is None:
+        raise Http404
+    try:
+        services.kpi_delete(actor=request.user, kpi=kpi)
+        messages.success(request, _("KPI removed."))
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    return redirect("campaigns:goals", pk=campaign.pk)
+
+
+# --- step 3: phases and milestones ------------------------------------------------------
+
+
+def campaign_phases(request, pk: int):
+    campaign = _get(request, pk, detail=True)
+    can_edit = user_can(request.user, campaign.team_id, "campaign.edit")
+    members = get_user_model().objects.filter(memberships__team=campaign.team).order_by("username")
+    phase_form = PhaseForm(
+        request.POST if request.POST.get("form") == "phase" else None, prefix="phase",
+        initial={"start_date": campaign.start_date, "end_date": campaign.end_date},
+    )
+    milestone_form = MilestoneForm(
+        request.POST if request.POST.get("form") == "milestone" else None, prefix="milestone",
+        phases=campaign.phases.all(), members=members,
+    )
+    if request.method == "POST":
+        _require_edit(request, campaign)
+        which = request.POST.get("form")
+        if which == "standard":
+            try:
+                services.phase_standard_plan(actor=request.user, campaign=campaign)
+                messages.success(request, _("Standard plan created."))
+            except ValidationError as exc:
+                _flash_errors(request, exc)
+            return redirect("campaigns:phases", pk=campaign.pk)
+        if which == "phase" and phase_form.is_valid():
+            phase = _run(phase_form, lambda: services.phase_create(
+                actor=request.user, campaign=campaign, **phase_form.cleaned_data
+            ))
+            if phase is not None:
+                messages.success(request, _("Phase added."))
+                return redirect("campaigns:phases", pk=campaign.pk)
+        if which == "milestone" and milestone_form.is_valid():
+            data = dict(milestone_form.cleaned_data)
+            phase = data.pop("phase")
+            if _run(milestone_form, lambda: services.milestone_create(
+                actor=request.user, phase=phase, **data
+            )) is not None:
+                messages.success(request, _("Milestone added."))
+                return redirect("campaigns:phases", pk=campaign.pk)
+    return render(request, "campaigns/phases.html", {
+        "campaign": campaign, "phases": campaign.phases.all(), "phase_form": phase_form,
+        "milestone_form": milestone_form, "can_edit": can_edit, "step": 3,
+        "gantt": gantt_figure(campaign),
+    })
+
+
+@require_POST
+def phase_delete(request, pk: int, phase_pk: int):
+    campaign = _get(request, pk)
+    phase = selectors.phases_visible_to(request.user).filter(campaign=campaign, pk=phase_pk).first()
+    if phase is None:
+        raise Http404
+    try:
+        services.phase_delete(actor=request.user, phase=phase)
+        messages.success(request, _("Phase removed."))
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    return redirect("campaigns:phases", pk=campaign.pk)
+
+
+@require_POST
+def milestone_toggle(request, pk: int, milestone_pk: int):
+    campaign = _get(request, pk)
+    milestone = (
+        selectors.milestones_visible_to(request.user)
+        .filter(phase__campaign=campaign, pk=milestone_pk).first()
+    )
+    if milestone is None:
+        raise Http404
+    try:
+        services.milestone_set_done(
+            actor=request.user, milestone=milestone, done=milestone.done_at is None
+        )
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    return redirect("campaigns:detail", pk=campaign.pk)
+
+
+# --- detail and lifecycle ---------------------------------------------------------------
+
+
+def campaign_detail(request, pk: int):
+    campaign = _get(request, pk, detail=True)
+    user = request.user
+    scorecard = smart_check(campaign)
+    kpis = [(goal, kpi) for goal in campaign.goals.all() for kpi in goal.kpis.all()]
+    milestones = sorted(
+        (m for p in campaign.phases.all() for m in p.milestones.all()),
+        key=lambda m: (m.due_date, m.pk),
+    )
+    labels = dict(CampaignStatus.choices)
+    transitions = [
+        (to, labels[to]) for to in services.transitions_allowed(user, campaign)
+    ]
+    can_submit = (
+        campaign.status == CampaignStatus.DRAFT
+        and campaign.submitted_at is None
+        and user_can(user, campaign.team_id, "campaign.submit")
+    )
+    return render(request, "campaigns/detail.html", {
+        "campaign": campaign,
+        "scorecard": scorecard,
+        "kpis": kpis,
+        "phases": campaign.phases.all(),
+        "milestones": milestones,
+        "gantt": gantt_figure(campaign),
+        "feed": selectors.activity_feed(campaign),
+        "transitions": transitions,
+        "can_submit": can_submit,
+        "can_edit": user_can(user, campaign.team_id, "campaign.edit")
+        and campaign.status not in services.LOCKED_STATUSES,
+        "can_duplicate": user_can(user, campaign.team_id, "campaign.edit"),
+        "duplicate_form": DuplicateForm(initial={"start_date": timezone.localdate()}),
+        "recommend_query": _recommend_query(campaign),
+    })
+
+
+def _recommend_query(campaign: Campaign) -> str:
+    from urllib.parse import urlencode
+
+    pairs = [("age_bands", band) for band in campaign.target_age_bands]
+    pairs.append(("gender", campaign.target_gender))
+    if campaign.target_interests:
+        pairs.append(("interests", ",".join(campaign.target_interests)))
+    return urlencode(pairs)
+
+
+@require_POST
+def campaign_transition(request, pk: int):
+    campaign = _get(request, pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Unknown status."))
+        return redirect("campaigns:detail", pk=campaign.pk)
+    try:
+        services.campaign_transition(
+            actor=request.user, campaign=campaign, to=form.cleaned_data["to"],
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Status changed to “%(status)s”.") % {
+            "status": CampaignStatus(form.cleaned_data["to"]).label
+        })
+    return redirect("campaigns:detail", pk=campaign.pk)
+
+
+@require_POST
+def campaign_submit(request, pk: int):
+    campaign = _get(request, pk)
+    try:
+        services.campaign_submit(
+            actor=request.user, campaign=campaign, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Submitted for approval; the team's managers were notified."))
+    return redirect("campaigns:detail", pk=campaign.pk)
+
+
+@require_POST
+def campaign_duplicate(request, pk: int):
+    campaign = _get(request, pk)
+    form = DuplicateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter a valid start date for the copy."))
+        return redirect("campaigns:detail", pk=campaign.pk)
+    try:
+        copy = services.campaign_duplicate(
+            actor=request.user, campaign=campaign, **form.cleaned_data
+        )
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+        return redirect("campaigns:detail", pk=campaign.pk)
+    messages.success(request, _("Plan copied; check the dates of the new draft."))
+    return redirect("campaigns:detail", pk=copy.pk)

@@ -1,0 +1,195 @@
+"""Forms of the planning pages; they parse input, the services decide."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from platforms.metrics import METRICS, Metric, MetricKind
+from platforms.models import Platform
+from teams.models import Team
+
+from .models import AgeBand, CampaignStatus, Direction, Gender, Objective, PhaseKind
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class BootstrapForm(forms.Form):
+    """Gives every widget its Bootstrap class, so templates stay plain."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = css
+
+
+class CampaignFilterForm(BootstrapForm):
+    q = forms.CharField(label=_("Search"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False,
+        choices=[("", _("Any status")), *CampaignStatus.choices],
+    )
+    objective = forms.ChoiceField(
+        label=_("Objective"), required=False, choices=[("", _("Any objective")), *Objective.choices]
+    )
+    team = forms.ModelChoiceField(
+        label=_("Team"), required=False, queryset=Team.objects.none(), empty_label=_("Any team")
+    )
+    date_from = forms.DateField(label=_("Active from"), required=False, widget=DATE_INPUT)
+    date_to = forms.DateField(label=_("Active until"), required=False, widget=DATE_INPUT)
+
+    def __init__(self, *args, teams=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams if teams is not None else Team.objects.none()
+
+
+class CampaignForm(BootstrapForm):
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
+    name = forms.CharField(label=_("Name"), max_length=200)
+    objective = forms.ChoiceField(
+        label=_("Main objective"), choices=Objective.choices,
+        help_text=_("What the campaign is for: awareness, sales, leads or engagement (S2.1.1)."),
+    )
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(
+        attrs={"rows": 3}
+    ))
+    budget = forms.DecimalField(
+        label=_("Budget (CNY)"), min_value=0, max_digits=14, decimal_places=2, initial=0
+    )
+    start_date = forms.DateField(label=_("Start date"), widget=DATE_INPUT)
+    end_date = forms.DateField(label=_("End date"), widget=DATE_INPUT)
+    target_age_bands = forms.MultipleChoiceField(
+        label=_("Target age bands"), choices=AgeBand.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    target_gender = forms.ChoiceField(label=_("Target gender"), choices=Gender.choices)
+    target_interests = forms.CharField(
+        label=_("Target interests"), required=False,
+        help_text=_("Comma-separated, e.g. gaming, beauty, travel."),
+    )
+    shift_phases = forms.BooleanField(
+        label=_("Move phases, milestones and KPI deadlines with the new start date"),
+        required=False, initial=True,
+    )
+
+    def __init__(self, *args, teams=None, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams if teams is not None else Team.objects.none()
+        if editing:
+            del self.fields["team"]
+        else:
+            del self.fields["shift_phases"]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date must not be before the start date."))
+        return data
+
+
+class KPIFieldsForm(BootstrapForm):
+    metric = forms.ChoiceField(label=_("Metric"), choices=Metric.choices)
+    platform = forms.ModelChoiceField(
+        label=_("Platform"), queryset=Platform.objects.filter(is_active=True), required=False,
+        empty_label=_("All platforms"),
+    )
+    direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices)
+    baseline = forms.DecimalField(
+        label=_("Baseline"), required=False, min_value=0, max_digits=18, decimal_places=4,
+        help_text=_("Today's value. For rates enter a percentage, e.g. 5 for 5%."),
+    )
+    no_baseline_reason = forms.CharField(
+        label=_("No baseline because…"), required=False, max_length=300,
+        help_text=_("Only when there is no baseline, e.g. a new account."),
+    )
+    target = forms.DecimalField(
+        label=_("Target"), required=False, min_value=0, max_digits=18, decimal_places=4,
+        help_text=_("Absolute target. For rates enter a percentage."),
+    )
+    target_change_percent = forms.DecimalField(
+        label=_("…or change in %"), required=False, max_digits=9, decimal_places=2,
+        help_text=_("A relative goal such as +20%: the target is computed from the baseline."),
+    )
+    deadline = forms.DateField(
+        label=_("Deadline"), required=False, widget=DATE_INPUT,
+        help_text=_("Defaults to the campaign's end date."),
+    )
+    unit = forms.CharField(label=_("Unit"), required=False, max_length=30)
+
+    def clean(self):
+        data = super().clean()
+        metric = data.get("metric")
+        if metric and METRICS[metric].kind == MetricKind.RATIO:
+            for field in ("baseline", "target"):
+                if data.get(field) is not None:
+                    data[field] = data[field] / Decimal(100)
+        if (
+            not self.errors
+            and data.get("target") is None
+            and data.get("target_change_percent") is None
+        ):
+            self.add_error("target", _("Enter a target or a change in %."))
+        return data
+
+    def kpi_values(self) -> dict:
+        return {k: self.cleaned_data.get(k) for k in KPIFieldsForm.base_fields}
+
+
+class GoalForm(KPIFieldsForm):
+    """A goal together with its first KPI, so a new plan is measurable from the start."""
+
+    statement = forms.CharField(
+        label=_("Goal statement"), widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("e.g. Within three months raise brand awareness by 20% through social media."),
+    )
+    objective = forms.ChoiceField(label=_("Objective"), choices=Objective.choices)
+
+    field_order = ["statement", "objective"]
+
+
+class KPIForm(KPIFieldsForm):
+    goal = forms.ModelChoiceField(label=_("Goal"), queryset=None)
+
+    field_order = ["goal"]
+
+    def __init__(self, *args, goals=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].queryset = goals
+
+
+class PhaseForm(BootstrapForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=PhaseKind.choices)
+    name = forms.CharField(label=_("Name"), required=False, max_length=120)
+    start_date = forms.DateField(label=_("Start date"), widget=DATE_INPUT)
+    end_date = forms.DateField(label=_("End date"), widget=DATE_INPUT)
+    parallel = forms.BooleanField(label=_("May overlap other phases"), required=False)
+
+
+class MilestoneForm(BootstrapForm):
+    phase = forms.ModelChoiceField(label=_("Phase"), queryset=None)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    due_date = forms.DateField(label=_("Due date"), widget=DATE_INPUT)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
+
+    def __init__(self, *args, phases=None, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phase"].queryset = phases
+        self.fields["owner"].queryset = members
+
+
+class DuplicateForm(BootstrapForm):
+    name = forms.CharField(label=_("Name of the copy"), required=False, max_length=200)
+    start_date = forms.DateField(label=_("New start date"), widget=DATE_INPUT)
+
+
+class TransitionForm(BootstrapForm):
+    to = forms.ChoiceField(choices=CampaignStatus.choices)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=1000)
