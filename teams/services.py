@@ -70,7 +70,7 @@ def membership_set(*, actor: AbstractBaseUser | None, team: Team, user: Abstract
         membership, _created = Membership.objects.update_or_create(
             user=user, team=team, defaults={"role": role}
         )
-        group, _ = Group.objects.get_or_create(name=role)
+        group, _group_created = Group.objects.get_or_create(name=role)
         user.groups.add(group)
         audit_record(
             actor=actor, action="team.membership", team=team, target=membership,

@@ -1,0 +1,79 @@
+"""Browser tests: Playwright drives Debian's Chromium against a live server.
+
+Without Chromium they skip with the reason shown; with ``E2E_REQUIRED=1``
+(CI) a missing browser fails instead, so CI always runs them.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.core.management import call_command
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls made
+# by fixtures here are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+DEMO_PASSWORD = "campaignops"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        reason = f"Chromium not found at {CHROMIUM}: install Debian's chromium to run browser tests"
+        if os.environ.get("E2E_REQUIRED"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def seeded_live_server(live_server, transactional_db, django_db_serialized_rollback, settings):
+    """The live server's URL, with the demo data loaded.
+
+    Serialized rollback puts back the rows migrations created (platform
+    catalogue, role groups) after the flush that ends each live-server test.
+    """
+    settings.DEMO_PASSWORD = DEMO_PASSWORD
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    return live_server.url
+
+
+@pytest.fixture
+def page_as(browser, seeded_live_server):
+    """Log a demo user in through the login form; returns the page on the home page."""
+    contexts = []
+
+    def login(username: str, *, language: str = "zh-hans"):
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(f"{seeded_live_server}/accounts/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", DEMO_PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{seeded_live_server}/")
+        return page
+
+    yield login
+    for context in contexts:
+        context.close()
