@@ -1,0 +1,111 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import ConnectorKind, DocumentKind, Platform, VerificationStatus
+from .recommender import AGE_BANDS
+
+AGE_CHOICES = [(band, band) for band in AGE_BANDS]
+GENDER_CHOICES = [("any", _("Any")), ("female", _("Mostly female")), ("male", _("Mostly male"))]
+FORMAT_CHOICES = [("video", _("Video-friendly")), ("image_text", _("Image-text"))]
+BUSINESS_CHOICES = [("b2c", _("B2C (consumers)")), ("b2b", _("B2B (business buyers)"))]
+
+
+class RecommendForm(forms.Form):
+    """The recommender's input (S2.2.1); submitted by GET so links can pre-fill it."""
+
+    age_bands = forms.MultipleChoiceField(
+        label=_("Age bands"), choices=AGE_CHOICES, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    gender = forms.ChoiceField(label=_("Gender"), choices=GENDER_CHOICES, initial="any")
+    interests = forms.CharField(
+        label=_("Interests"), required=False, max_length=300,
+        help_text=_("Comma-separated, e.g. gaming, beauty, business"),
+    )
+    content_format = forms.ChoiceField(
+        label=_("Product / content"), choices=FORMAT_CHOICES, initial="image_text"
+    )
+    business = forms.ChoiceField(label=_("Business"), choices=BUSINESS_CHOICES, initial="b2c")
+    paid_promotion = forms.BooleanField(label=_("Paid promotion planned"), required=False)
+
+    @classmethod
+    def from_query(cls, query) -> "RecommendForm":
+        """Bind from GET; ``interests`` may be repeated or comma-separated."""
+        data = query.copy()
+        interests = [part.strip() for value in query.getlist("interests")
+                     for part in value.split(",") if part.strip()]
+        data.setlist("interests", [", ".join(interests)] if interests else [])
+        if data.get("paid_promotion") in ("false", "0", "no"):
+            data.pop("paid_promotion")
+        return cls(data)
+
+    def to_input(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["interests"] = [t for t in data["interests"].split(",") if t.strip()]
+        return data
+
+
+class AccountForm(forms.Form):
+    platform = forms.ModelChoiceField(
+        label=_("Platform"), queryset=Platform.objects.filter(is_active=True),
+        to_field_name="code",
+    )
+    handle = forms.CharField(label=_("Handle"), max_length=120)
+    external_id = forms.CharField(label=_("External id"), max_length=120, required=False)
+    connector = forms.ChoiceField(label=_("Connector"), choices=ConnectorKind.choices)
+    enterprise_certificate_number = forms.CharField(
+        label=_("Enterprise certificate number"), max_length=80, required=False
+    )
+    app_id = forms.CharField(
+        label=_("WeChat app id"), max_length=40, required=False,
+        help_text=_("Only for the WeChat Official Account connector."),
+    )
+    app_secret = forms.CharField(
+        label=_("WeChat app secret"), max_length=200, required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Stored encrypted; never shown again."),
+    )
+
+    def credentials(self) -> dict | None:
+        app_id = self.cleaned_data.get("app_id", "").strip()
+        secret = self.cleaned_data.get("app_secret", "").strip()
+        if not (app_id or secret):
+            return None
+        return {"app_id": app_id, "app_secret": secret}
+
+
+class AccountEditForm(AccountForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["platform"]
+        self.fields["app_secret"].help_text = _(
+            "Stored encrypted; leave both empty to keep the current credentials."
+        )
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
+    number = forms.CharField(label=_("Number"), max_length=80, required=False)
+    issued_on = forms.DateField(
+        label=_("Issued on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    expires_on = forms.DateField(
+        label=_("Expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    file = forms.FileField(label=_("File"), required=False)
+
+
+class VerificationForm(forms.Form):
+    verification_status = forms.ChoiceField(
+        label=_("Verification status"), choices=VerificationStatus.choices
+    )
+    verified_on = forms.DateField(
+        label=_("Verified on"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        initial=timezone.localdate,
+    )
+    certification_expires_on = forms.DateField(
+        label=_("Certification expires on"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    reason = forms.CharField(label=_("Note"), required=False, max_length=500)

@@ -1,0 +1,217 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from teams.selectors import audit_events_for, teams_visible_to, user_can
+
+from . import selectors, services
+from .forms import AccountEditForm, AccountForm, DocumentForm, RecommendForm, VerificationForm
+from .models import Platform, PlatformAccount
+from .recommender import AGE_BANDS
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    """Put a service's field errors on the form; unknown fields become form errors."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _account_or_404(request, pk) -> PlatformAccount:
+    try:
+        return selectors.account_get_for_user(request.user, pk)
+    except PlatformAccount.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def catalogue(request):
+    platforms = selectors.platforms_active()
+    return render(request, "platforms/catalogue.html", {"platforms": platforms})
+
+
+def platform_detail(request, code: str):
+    platform = get_object_or_404(Platform, code=code, is_active=True)
+    ages = [(band, round(float(platform.audience_age.get(band, 0)) * 100)) for band in AGE_BANDS]
+    return render(request, "platforms/platform_detail.html", {"platform": platform, "ages": ages})
+
+
+def recommend(request):
+    ranking, form = [], RecommendForm(initial={"gender": "any"})
+    if request.GET:
+        form = RecommendForm.from_query(request.GET)
+        if form.is_valid():
+            ranking, errors = selectors.recommend_platforms(form.to_input())
+            for field, messages_ in errors.items():
+                form.add_error(field if field in form.fields else None, messages_)
+    return render(request, "platforms/recommend.html", {"form": form, "ranking": ranking})
+
+
+def account_list(request):
+    accounts = list(selectors.accounts_for_user(request.user))
+    rows = [(account, *selectors.account_can_publish(account)) for account in accounts]
+    can_add = any(
+        user_can(request.user, team, "platform_account.edit")
+        for team in teams_visible_to(request.user)
+    )
+    return render(request, "platforms/account_list.html", {"rows": rows, "can_add": can_add})
+
+
+def _editable_team(request):
+    """The team new accounts go to: the user's first team where they may edit accounts."""
+    for team in teams_visible_to(request.user).filter(memberships__user=request.user):
+        if user_can(request.user, team, "platform_account.edit"):
+            return team
+    for team in teams_visible_to(request.user):
+        if user_can(request.user, team, "platform_account.edit"):
+            return team
+    return None
+
+
+def account_create(request):
+    team = _editable_team(request)
+    if team is None:
+        raise PermissionDenied
+    form = AccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            account = services.account_create(
+                actor=request.user, team=team, platform=data["platform"],
+                handle=data["handle"], connector=data["connector"],
+                external_id=data["external_id"],
+                enterprise_certificate_number=data["enterprise_certificate_number"],
+                credentials=form.credentials(),
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Account added."))
+            return redirect("platforms:account_detail", pk=account.pk)
+    return render(request, "platforms/account_form.html", {"form": form, "team": team})
+
+
+def account_edit(request, pk: int):
+    account = _account_or_404(request, pk)
+    if not user_can(request.user, account.team_id, "platform_account.edit"):
+        raise PermissionDenied
+    initial = {
+        "handle": account.handle, "external_id": account.external_id,
+        "connector": account.connector,
+        "enterprise_certificate_number": account.enterprise_certificate_number,
+    }
+    form = AccountEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.account_update(
+                actor=request.user, account=account, credentials=form.credentials(),
+                handle=data["handle"], external_id=data["external_id"],
+                connector=data["connector"],
+                enterprise_certificate_number=data["enterprise_certificate_number"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Account updated."))
+            return redirect("platforms:account_detail", pk=account.pk)
+    return render(
+        request, "platforms/account_form.html", {"form": form, "team": account.team,
+                                                 "account": account},
+    )
+
+
+def _detail_context(request, account, document_form=None, verification_form=None):
+    allowed, reasons = selectors.account_can_publish(account)
+    return {
+        "account": account,
+        "can_publish": allowed,
+        "reasons": reasons,
+        "checklist": selectors.account_document_checklist(account),
+        "documents": account.documents.all(),
+        "document_form": document_form or DocumentForm(),
+        "verification_form": verification_form or VerificationForm(
+            initial={"verification_status": account.verification_status,
+                     "certification_expires_on": account.certification_expires_on}
+        ),
+        "can_edit": user_can(request.user, account.team_id, "platform_account.edit"),
+        "can_verify": user_can(request.user, account.team_id, "platform_account.verify"),
+        "events": audit_events_for(account, limit=20),
+    }
+
+
+def account_detail(request, pk: int):
+    account = _account_or_404(request, pk)
+    return render(request, "platforms/account_detail.html", _detail_context(request, account))
+
+
+@require_POST
+def document_add(request, pk: int):
+    account = _account_or_404(request, pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.document_add(
+                actor=request.user, account=account, kind=data["kind"],
+                expires_on=data["expires_on"], number=data["number"],
+                issued_on=data["issued_on"], file=data["file"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc) or _("You may not change this account."))
+        else:
+            messages.success(request, _("Document filed."))
+            return redirect("platforms:account_detail", pk=account.pk)
+    account = _account_or_404(request, pk)
+    return render(
+        request, "platforms/account_detail.html",
+        _detail_context(request, account, document_form=form), status=400,
+    )
+
+
+@require_POST
+def account_verify(request, pk: int):
+    account = _account_or_404(request, pk)
+    form = VerificationForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.account_set_verification(
+                actor=request.user, account=account, status=data["verification_status"],
+                verified_on=data["verified_on"],
+                certification_expires_on=data["certification_expires_on"],
+                reason=data["reason"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Verification status recorded."))
+            return redirect("platforms:account_detail", pk=account.pk)
+    account = _account_or_404(request, pk)
+    return render(
+        request, "platforms/account_detail.html",
+        _detail_context(request, account, verification_form=form), status=400,
+    )
+
+
+def account_health(request, pk: int):
+    account = _account_or_404(request, pk)
+    return render(request, "platforms/account_health.html", {"account": account})
+
+
+@require_POST
+def account_health_check(request, pk: int):
+    account = _account_or_404(request, pk)
+    result, error = services.account_check_health(actor=request.user, account=account)
+    context = {"account": account, "result": result, "error": error, "checked": True}
+    if request.headers.get("HX-Request"):
+        return render(request, "platforms/_health_panel.html", context)
+    return render(request, "platforms/account_health.html", context)
