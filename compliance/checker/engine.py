@@ -1,0 +1,341 @@
+"""The content checker's engine: compile a rule set once, scan texts fast (S3.1.1).
+
+One Aho-Corasick pass finds every candidate term and exemption phrase; only
+the few candidates glued to other word characters are confirmed by jieba,
+which segments a small window around them, never the whole post. Regexes
+cover numbers and patterns; detectors cover checks that are code (IDs with a
+checksum, prize caps, disclosure). Everything here is pure: no database.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import ahocorasick
+
+from . import detectors, segment
+
+KIND_WORD = "word"
+KIND_PREFIX = "prefix"
+KIND_REGEX = "regex"
+KIND_EXEMPT = "exempt"
+KIND_EXEMPT_REGEX = "exempt_regex"
+
+# Characters that glue to a term to form a longer word; anything else
+# (punctuation, spaces, emoji) is a word boundary without asking jieba.
+_WORD_CHAR = re.compile(r"[\w\u3400-\u9fff\uf900-\ufaff]")
+_WINDOW = 6
+
+
+def _lang_is_zh(language: str | None) -> bool:
+    return (language or "zh").lower().startswith("zh")
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    code: str
+    category: str
+    severity: str
+    basis_zh: str
+    basis_en: str
+    message_zh: str
+    message_en: str
+    platforms: frozenset[str] = frozenset()
+    unless: re.Pattern | None = None
+    detector: str = ""
+    params: dict = field(default_factory=dict, hash=False, compare=False)
+
+    def applies_on(self, platform: str | None) -> bool:
+        """Unscoped rules apply everywhere; scoped ones only on their platforms."""
+        return not self.platforms or platform in self.platforms
+
+
+@dataclass(frozen=True)
+class TermSpec:
+    rule: str
+    text: str
+    kind: str = KIND_WORD
+    note: str = ""
+
+
+@dataclass
+class Finding:
+    rule: str
+    category: str
+    severity: str
+    start: int
+    end: int
+    match: str
+    message_zh: str
+    message_en: str
+    basis_zh: str
+    basis_en: str
+
+    @property
+    def blocks(self) -> bool:
+        return self.severity == "block"
+
+    def to_dict(self, language: str | None = None) -> dict[str, Any]:
+        zh = _lang_is_zh(language)
+        return {
+            "rule": self.rule,
+            "category": self.category,
+            "severity": self.severity,
+            "start": self.start,
+            "end": self.end,
+            "match": self.match,
+            "message": self.message_zh if zh else self.message_en,
+            "basis": self.basis_zh if zh else self.basis_en,
+        }
+
+    def to_record(self) -> dict[str, Any]:
+        """Both languages, for storage: each reader later sees their own."""
+        return {
+            "rule": self.rule, "category": self.category, "severity": self.severity,
+            "start": self.start, "end": self.end, "match": self.match,
+            "message_zh": self.message_zh, "message_en": self.message_en,
+            "basis_zh": self.basis_zh, "basis_en": self.basis_en,
+        }
+
+
+@dataclass
+class Exemption:
+    """A candidate that was not flagged, and why (RULES.md AB-05)."""
+
+    rule: str
+    start: int
+    end: int
+    match: str
+    exempted_by: str
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule, "start": self.start, "end": self.end, "match": self.match,
+            "exempted_by": self.exempted_by, "reason": self.reason,
+        }
+
+
+@dataclass
+class CheckResult:
+    findings: list[Finding]
+    exemptions: list[Exemption]
+    ruleset_version: int | None = None
+
+    @property
+    def passed(self) -> bool:
+        """False when any finding blocks."""
+        return not any(f.blocks for f in self.findings)
+
+    def to_dict(self, language: str | None = None) -> dict[str, Any]:
+        return {
+            "passed": self.passed,
+            "findings": [f.to_dict(language) for f in self.findings],
+            "exemptions": [e.to_dict() for e in self.exemptions],
+            "ruleset_version": self.ruleset_version,
+        }
+
+
+class CompiledRules:
+    """A rule set turned into one automaton plus regexes; build once per version."""
+
+    def __init__(
+        self, rules: Iterable[RuleSpec], terms: Iterable[TermSpec], version: int | None = None,
+        key: Any = None,
+    ) -> None:
+        self.version = version
+        self.key = key
+        self.rules: dict[str, RuleSpec] = {r.code: r for r in rules}
+        self.automaton = ahocorasick.Automaton()
+        entries: dict[str, list[tuple[str, str, str]]] = {}
+        self.regexes: list[tuple[str, re.Pattern]] = []
+        self.exempt_regexes: list[tuple[str, re.Pattern, str]] = []
+        words: set[str] = set()
+        for term in terms:
+            if term.rule not in self.rules or not term.text:
+                continue
+            if term.kind in (KIND_REGEX, KIND_EXEMPT_REGEX):
+                try:
+                    pattern = re.compile(term.text, re.IGNORECASE)
+                except re.error:
+                    continue  # an admin's broken pattern must not take the checker down
+                if term.kind == KIND_REGEX:
+                    self.regexes.append((term.rule, pattern))
+                else:
+                    self.exempt_regexes.append((term.rule, pattern, term.note))
+                continue
+            key_text = term.text.lower()
+            values = entries.setdefault(key_text, [])
+            if all((v[0], v[1]) != (term.kind, term.rule) for v in values):
+                values.append((term.kind, term.rule, term.note))
+            if term.kind in (KIND_WORD, KIND_PREFIX):
+                words.add(term.text)
+        for key_text, values in entries.items():
+            self.automaton.add_word(key_text, (len(key_text), tuple(values)))
+        if entries:
+            self.automaton.make_automaton()
+        self.has_terms = bool(entries)
+        self.detector_rules = [r for r in self.rules.values() if r.detector]
+        segment.teach_words(words)
+
+    # -- scanning ---------------------------------------------------------------------
+    def check(
+        self,
+        text: str,
+        *,
+        platform: str | None = None,
+        is_paid_promotion: bool = False,
+        filing: Any = None,
+        today: datetime.date | None = None,
+    ) -> CheckResult:
+        rules = self.rules
+        lowered = text.lower()
+        if len(lowered) != len(text):  # a few characters change length when lowered
+            lowered = text
+        candidates: list[tuple[int, int, str, str]] = []  # start, end, rule, kind
+        exempt_spans: list[tuple[int, int, str, str, str]] = []  # start, end, rule, text, note
+        if self.has_terms:
+            for end_index, (length, values) in self.automaton.iter(lowered):
+                start, end = end_index - length + 1, end_index + 1
+                for kind, code, note in values:
+                    if kind == KIND_EXEMPT:
+                        exempt_spans.append((start, end, code, text[start:end], note))
+                    elif rules[code].applies_on(platform):
+                        candidates.append((start, end, code, kind))
+        for code, pattern in self.regexes:
+            if rules[code].applies_on(platform):
+                for m in pattern.finditer(text):
+                    if m.end() > m.start():
+                        candidates.append((m.start(), m.end(), code, KIND_REGEX))
+        if candidates:
+            for code, pattern, note in self.exempt_regexes:
+                for m in pattern.finditer(text):
+                    exempt_spans.append((m.start(), m.end(), code, m.group(0), note))
+
+        exemptions: list[Exemption] = []
+        unless_cache: dict[str, bool] = {}
+        kept: list[tuple[int, int, str, str]] = []
+        for cand in candidates:
+            start, end, code, kind = cand
+            cover = next((x for x in exempt_spans if x[0] <= start and end <= x[1]), None)
+            if cover is not None:
+                exemptions.append(
+                    Exemption(code, start, end, text[start:end], cover[3], cover[4])
+                )
+                continue
+            if self._suppressed(code, text, unless_cache):
+                continue
+            kept.append(cand)
+        confirmed = self._confirm_boundaries(text, kept, exemptions)
+
+        spans: list[tuple[int, int, str]] = [(s, e, code) for s, e, code, _k in confirmed]
+        for rule in self.detector_rules:
+            if not rule.applies_on(platform) or self._suppressed(rule.code, text, unless_cache):
+                continue
+            spans.extend(
+                (s, e, rule.code)
+                for s, e in detectors.run(
+                    rule.detector, text, params=rule.params, platform=platform,
+                    is_paid_promotion=is_paid_promotion, filing=filing, today=today,
+                )
+            )
+        findings = self._merge(text, spans)
+        if exemptions and findings:
+            # A piece of a flagged word (最低 in 最低价) is not an exemption worth listing.
+            exemptions = [
+                x for x in exemptions
+                if not any(f.rule == x.rule and f.start <= x.start and x.end <= f.end for f in findings)
+            ]
+        return CheckResult(findings, exemptions, self.version)
+
+    def _suppressed(self, code: str, text: str, cache: dict[str, bool]) -> bool:
+        pattern = self.rules[code].unless
+        if pattern is None:
+            return False
+        if code not in cache:
+            cache[code] = pattern.search(text) is not None
+        return cache[code]
+
+    def _confirm_boundaries(
+        self, text: str, candidates: list[tuple[int, int, str, str]], exemptions: list[Exemption]
+    ) -> list[tuple[int, int, str, str]]:
+        """Keep candidates that are whole words; segment only around doubtful ones."""
+        n = len(text)
+        confirmed = []
+        doubtful = []
+        for cand in candidates:
+            start, end, _code, kind = cand
+            if kind == KIND_REGEX:
+                confirmed.append(cand)
+                continue
+            glued_start = (
+                start > 0
+                and _WORD_CHAR.match(text, start - 1) is not None
+                and _WORD_CHAR.match(text, start) is not None
+            )
+            glued_end = (
+                kind != KIND_PREFIX
+                and end < n
+                and _WORD_CHAR.match(text, end) is not None
+                and _WORD_CHAR.match(text, end - 1) is not None
+            )
+            if glued_start or glued_end:
+                doubtful.append((cand, glued_start, glued_end))
+            else:
+                confirmed.append(cand)
+        if not doubtful:
+            return confirmed
+        doubtful.sort(key=lambda item: item[0][0])
+        # Merge overlapping windows so each stretch of text is segmented once.
+        windows: list[list] = []
+        for item in doubtful:
+            start, end = item[0][0], item[0][1]
+            lo, hi = max(0, start - _WINDOW), min(n, end + _WINDOW)
+            if windows and lo <= windows[-1][1]:
+                windows[-1][1] = max(windows[-1][1], hi)
+                windows[-1][2].append(item)
+            else:
+                windows.append([lo, hi, [item]])
+        for lo, hi, items in windows:
+            cuts = segment.boundaries(text, lo, hi)
+            for cand, glued_start, glued_end in items:
+                start, end, code, _kind = cand
+                if (not glued_start or start in cuts) and (not glued_end or end in cuts):
+                    confirmed.append(cand)
+                else:
+                    exemptions.append(
+                        Exemption(code, start, end, text[start:end], "", "part of a longer word")
+                    )
+        return confirmed
+
+    def _merge(self, text: str, spans: list[tuple[int, int, str]]) -> list[Finding]:
+        """One finding per rule and stretch of text: overlapping hits are joined."""
+        spans.sort(key=lambda s: (s[2], s[0], -s[1]))
+        merged: list[list] = []
+        for start, end, code in spans:
+            last = merged[-1] if merged else None
+            if last and last[2] == code and start < last[1] and end > last[0]:
+                last[1] = max(last[1], end)
+            elif last and last[2] == code and start == end == last[0] == last[1]:
+                continue
+            else:
+                merged.append([start, end, code])
+        findings = []
+        for start, end, code in sorted(merged, key=lambda m: (m[0], m[1], m[2])):
+            rule = self.rules[code]
+            match = text[start:end]
+            if rule.detector in detectors.MASKERS:
+                match = detectors.MASKERS[rule.detector](match)
+            findings.append(
+                Finding(
+                    rule=code, category=rule.category, severity=rule.severity,
+                    start=start, end=end, match=match,
+                    message_zh=rule.message_zh, message_en=rule.message_en,
+                    basis_zh=rule.basis_zh, basis_en=rule.basis_en,
+                )
+            )
+        return findings

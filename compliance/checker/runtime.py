@@ -1,0 +1,111 @@
+"""Run the checker against the active rule set, compiled once per version.
+
+Each call reads the active rule set's (id, version) with one indexed query,
+so an admin's edit in any process takes effect on the next check; the
+automaton is rebuilt only when that pair changes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import threading
+from typing import Any
+
+from django.db import connection
+
+from .engine import CheckResult, CompiledRules, RuleSpec, TermSpec
+
+_lock = threading.Lock()
+_compiled: CompiledRules | None = None
+
+
+def invalidate() -> None:
+    """Forget the compiled rule set (called when rules are edited)."""
+    global _compiled
+    _compiled = None
+
+
+def _active_key() -> tuple[int, int] | None:
+    from compliance.models import RuleSet
+
+    table = connection.ops.quote_name(RuleSet._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, version FROM {table} WHERE is_active = %s ORDER BY id LIMIT 1",  # noqa: S608
+            [True],
+        )
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def _build(key: tuple[int, int]) -> CompiledRules:
+    from compliance.models import Rule, Term
+
+    rules = []
+    for rule in Rule.objects.filter(ruleset_id=key[0], enabled=True).prefetch_related("platforms"):
+        try:
+            unless = re.compile(rule.unless_pattern) if rule.unless_pattern else None
+        except re.error:
+            unless = None
+        rules.append(
+            RuleSpec(
+                code=rule.code, category=rule.category, severity=rule.severity,
+                basis_zh=rule.basis_zh, basis_en=rule.basis_en,
+                message_zh=rule.message_zh, message_en=rule.message_en,
+                platforms=frozenset(p.code for p in rule.platforms.all()),
+                unless=unless, detector=rule.detector, params=rule.params or {},
+            )
+        )
+    terms = [
+        TermSpec(rule=code, text=text, kind=kind, note=note)
+        for code, text, kind, note in Term.objects.filter(
+            rule__ruleset_id=key[0], rule__enabled=True, enabled=True
+        ).values_list("rule__code", "text", "kind", "note")
+    ]
+    return CompiledRules(rules, terms, version=key[1], key=key)
+
+
+def compiled_rules() -> CompiledRules:
+    """The active rule set, compiled; rebuilt when its version changes."""
+    global _compiled
+    key = _active_key()
+    if key is None:
+        from compliance.services import ruleset_ensure_default
+
+        ruleset_ensure_default()
+        key = _active_key()
+    current = _compiled
+    if current is not None and current.key == key:
+        return current
+    with _lock:
+        if _compiled is None or _compiled.key != key:
+            _compiled = _build(key)
+        return _compiled
+
+
+def _platform_code(platform: Any) -> str | None:
+    if platform is None or platform == "":
+        return None
+    return getattr(platform, "code", platform)
+
+
+def check_text(
+    text: str,
+    platform: Any = None,
+    is_paid_promotion: bool = False,
+    filing: Any = None,
+    *,
+    today: datetime.date | None = None,
+    rules: CompiledRules | None = None,
+) -> CheckResult:
+    """Check ``text`` against the active rule set.
+
+    ``platform`` is a ``platforms.Platform`` or its code; ``filing`` a
+    ``PromotionFiling`` the paid content references (rule ID-02).
+    """
+    compiled = rules if rules is not None else compiled_rules()
+    return compiled.check(
+        text, platform=_platform_code(platform), is_paid_promotion=is_paid_promotion,
+        filing=filing, today=today,
+    )

@@ -1,0 +1,388 @@
+"""Write side of compliance: rule sets, stored checks, overrides, filings (S3.1.1, S3.2.2)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from platforms.models import Platform
+from teams.models import Team
+from teams.selectors import user_can
+from teams.services import audit_record
+
+from . import checker
+from .models import (
+    ContentCheck,
+    FilingDocument,
+    FindingOverride,
+    PromotionFiling,
+    Rule,
+    RuleSet,
+    Severity,
+    Term,
+    TermKind,
+)
+
+DEFAULT_RULES_FILE = Path(__file__).resolve().parent / "rules" / "default.toml"
+MAX_TEXT_LENGTH = 50_000
+OVERRIDE_REASON_MIN_LENGTH = 10
+
+
+# --- rule sets ----------------------------------------------------------------------
+
+def _parse_term(raw: str) -> tuple[str, str]:
+    if raw.startswith("re:"):
+        return raw[3:], TermKind.REGEX
+    if raw.endswith("*") and len(raw) > 1:
+        return raw[:-1], TermKind.PREFIX
+    return raw, TermKind.WORD
+
+
+def default_rules_data(path: Path = DEFAULT_RULES_FILE) -> list[dict[str, Any]]:
+    """The rule catalogue shipped in ``compliance/rules/default.toml``."""
+    with path.open("rb") as handle:
+        return tomllib.load(handle)["rule"]
+
+
+def _create_rule(ruleset: RuleSet, data: dict[str, Any], platforms: dict[str, Platform]) -> Rule:
+    rule = Rule.objects.create(
+        ruleset=ruleset, code=data["code"], category=data["category"],
+        severity=data["severity"], detector=data.get("detector", ""),
+        basis_zh=data["basis_zh"], basis_en=data["basis_en"],
+        message_zh=data["message_zh"], message_en=data["message_en"],
+        unless_pattern=data.get("unless", ""), params=data.get("params", {}),
+    )
+    scoped = [platforms[c] for c in data.get("platforms", []) if c in platforms]
+    if scoped:
+        rule.platforms.set(scoped)
+    terms = {}
+    for raw in data.get("terms", []):
+        text, kind = _parse_term(raw)
+        terms[(text, kind)] = Term(rule=rule, text=text, kind=kind)
+    note = data.get("exempt_note", "")
+    for raw in data.get("exempt", []):
+        text, kind = _parse_term(raw)
+        kind = TermKind.EXEMPT_REGEX if kind == TermKind.REGEX else TermKind.EXEMPT
+        terms[(text, kind)] = Term(rule=rule, text=text, kind=kind, note=note)
+    Term.objects.bulk_create(terms.values())
+    return rule
+
+
+def ruleset_ensure_default(*, name: str = "default") -> RuleSet:
+    """Load the shipped rule catalogue into the database; idempotent.
+
+    Creates the rule set and any rule of the data file it does not have yet;
+    never touches rules that exist (admins own them once loaded).
+    """
+    data = default_rules_data()
+    with transaction.atomic():
+        ruleset, created = RuleSet.objects.get_or_create(name=name)
+        have = set(ruleset.rules.values_list("code", flat=True))
+        missing = [row for row in data if row["code"] not in have]
+        if missing:
+            platforms = {p.code: p for p in Platform.objects.all()}
+            for row in missing:
+                _create_rule(ruleset, row, platforms)
+            if not created:
+                RuleSet.objects.filter(pk=ruleset.pk).update(version=F("version") + 1)
+                ruleset.refresh_from_db()
+    return ruleset
+
+
+def _require_rule_admin(actor: AbstractBaseUser | None) -> None:
+    if actor is None:
+        return  # system loads (migrate, demo, bench)
+    from teams.selectors import user_can_anywhere
+
+    if not (actor.is_superuser or user_can_anywhere(actor, "compliance.manage_rules")):
+        raise PermissionDenied(_("Only managers and administrators may edit content rules."))
+
+
+def ruleset_bump_version(
+    *, actor: AbstractBaseUser | None, ruleset: RuleSet, summary: str = ""
+) -> RuleSet:
+    """Record that the rules changed: a new version, audited; checks after it record it."""
+    with transaction.atomic():
+        RuleSet.objects.filter(pk=ruleset.pk).update(version=F("version") + 1)
+        ruleset.refresh_from_db()
+        audit_record(
+            actor=actor, action="compliance.ruleset_edit", target=ruleset,
+            summary=gettext_noop("Content rules changed; now version %(version)s"),
+            data={"version": ruleset.version, "change": summary},
+        )
+    checker.invalidate()
+    return ruleset
+
+
+def term_add(
+    *, actor: AbstractBaseUser | None, rule: Rule, text: str, kind: str = TermKind.WORD,
+    note: str = "",
+) -> Term:
+    """Add a word (or pattern, or exemption) to a rule; bumps the rule set version."""
+    _require_rule_admin(actor)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Enter the word or pattern.")})
+    if kind not in TermKind.values:
+        raise ValidationError({"kind": _("Unknown kind.")})
+    if kind in (TermKind.REGEX, TermKind.EXEMPT_REGEX):
+        try:
+            re.compile(text)
+        except re.error as exc:
+            raise ValidationError({"text": _("Not a valid regular expression: %(error)s") % {"error": exc}}) from exc
+    with transaction.atomic():
+        term, _created = Term.objects.update_or_create(
+            rule=rule, text=text, kind=kind, defaults={"note": note, "enabled": True}
+        )
+        ruleset_bump_version(actor=actor, ruleset=rule.ruleset, summary=f"+{rule.code} {text}")
+    return term
+
+
+def rule_update(*, actor: AbstractBaseUser | None, rule: Rule, **changes: Any) -> Rule:
+    """Change a rule (enable/disable, severity, messages, scope ...); bumps the version."""
+    _require_rule_admin(actor)
+    platforms = changes.pop("platforms", None)
+    allowed = {f.name for f in Rule._meta.get_fields() if isinstance(f, models.Field)} - {"id", "ruleset"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationError({name: _("Unknown field.") for name in unknown})
+    if "severity" in changes and changes["severity"] not in Severity.values:
+        raise ValidationError({"severity": _("Unknown severity.")})
+    with transaction.atomic():
+        for name, value in changes.items():
+            setattr(rule, name, value)
+        rule.full_clean()
+        rule.save()
+        if platforms is not None:
+            rule.platforms.set(platforms)
+        ruleset_bump_version(actor=actor, ruleset=rule.ruleset, summary=f"{rule.code} {sorted(changes)}")
+    return rule
+
+
+# --- checks -------------------------------------------------------------------------
+
+def check_input_clean(
+    *, text: Any, platform: Any = None
+) -> tuple[str, Platform | None]:
+    """Validate checker input the same way for API, UI and command line.
+
+    Raises ValidationError with field errors: empty or over-long text, or a
+    platform code that is not in the catalogue (the message lists the known codes).
+    """
+    errors: dict[str, str] = {}
+    if not isinstance(text, str) or not text.strip():
+        errors["text"] = _("Enter the text to check.")
+    elif len(text) > MAX_TEXT_LENGTH:
+        errors["text"] = _("The text is too long: at most %(max)s characters.") % {
+            "max": f"{MAX_TEXT_LENGTH:,}"
+        }
+    platform_obj = None
+    if isinstance(platform, Platform):
+        platform_obj = platform
+    elif platform not in (None, ""):
+        code = platform if isinstance(platform, str) else ""
+        platform_obj = Platform.objects.filter(code=code).first() if code else None
+        if platform_obj is None:
+            known = ", ".join(Platform.objects.order_by("sort_order", "code").values_list("code", flat=True))
+            errors["platform"] = _("Unknown platform “%(code)s”. Known platforms: %(known)s.") % {
+                "code": platform, "known": known,
+            }
+    if errors:
+        raise ValidationError(errors)
+    return text, platform_obj
+
+
+def content_check_run(
+    *,
+    actor: AbstractBaseUser,
+    team: Team,
+    text: str,
+    platform: Platform | str | None = None,
+    is_paid_promotion: bool = False,
+    filing: PromotionFiling | None = None,
+    content: models.Model | None = None,
+) -> ContentCheck:
+    """Check a text and store the result with the rule-set version it ran (S3.1.1)."""
+    if not user_can(actor, team, "compliance.check"):
+        raise PermissionDenied(_("You may not run checks for this team."))
+    text, platform_obj = check_input_clean(text=text, platform=platform)
+    if filing is not None and filing.team_id != team.pk:
+        raise ValidationError({"filing": _("This filing belongs to another team.")})
+    compiled = checker.compiled_rules()
+    result = checker.check_text(
+        text, platform=platform_obj, is_paid_promotion=is_paid_promotion, filing=filing,
+        rules=compiled,
+    )
+    with transaction.atomic():
+        check = ContentCheck.objects.create(
+            team=team, text=text, platform=platform_obj, is_paid_promotion=is_paid_promotion,
+            filing=filing, ruleset_id=compiled.key[0], ruleset_version=compiled.version,
+            findings=[f.to_record() for f in result.findings],
+            exemptions=[e.to_dict() for e in result.exemptions],
+            passed=result.passed, cleared=result.passed,
+            content_type=ContentType.objects.get_for_model(content) if content is not None else None,
+            content_id=str(content.pk) if content is not None else "",
+            created_by=actor,
+        )
+    return check
+
+
+def finding_override(
+    *, actor: AbstractBaseUser, check: ContentCheck, finding_index: int, reason: str
+) -> FindingOverride:
+    """Let one blocking finding pass, with a written reason; audited (S3.1.1).
+
+    The check counts as cleared once every blocking finding is overridden.
+    """
+    if not user_can(actor, check.team, "compliance.override"):
+        raise PermissionDenied(_("Only reviewers, managers and administrators may override findings."))
+    reason = (reason or "").strip()
+    if len(reason) < OVERRIDE_REASON_MIN_LENGTH:
+        raise ValidationError(
+            {"reason": _("Write the reason for the override (at least %(n)s characters).")
+             % {"n": OVERRIDE_REASON_MIN_LENGTH}}
+        )
+    findings = check.findings or []
+    if not isinstance(finding_index, int) or not 0 <= finding_index < len(findings):
+        raise ValidationError({"finding_index": _("No such finding on this check.")})
+    finding = findings[finding_index]
+    if finding.get("severity") != Severity.BLOCK:
+        raise ValidationError({"finding_index": _("Only blocking findings need an override.")})
+    with transaction.atomic():
+        locked = ContentCheck.objects.select_for_update().get(pk=check.pk)
+        if FindingOverride.objects.filter(check_run=locked, finding_index=finding_index).exists():
+            raise ValidationError({"finding_index": _("This finding is already overridden.")})
+        override = FindingOverride.objects.create(
+            check_run=locked, finding_index=finding_index, rule_code=finding.get("rule", ""),
+            match=(finding.get("match") or "")[:200], reason=reason, overridden_by=actor,
+        )
+        overridden = set(locked.overrides.values_list("finding_index", flat=True))
+        blocking = {i for i, f in enumerate(findings) if f.get("severity") == Severity.BLOCK}
+        locked.cleared = blocking <= overridden
+        locked.save(update_fields=["cleared"])
+        check.cleared = locked.cleared
+        audit_record(
+            actor=actor, action="compliance.override", target=locked, team=locked.team,
+            reason=reason,
+            summary=gettext_noop("Overrode finding %(rule)s (“%(match)s”)"),
+            data={"rule": override.rule_code, "match": override.match, "finding_index": finding_index},
+        )
+    return override
+
+
+# --- filings (S3.2.2) ---------------------------------------------------------------
+
+_FILING_FIELDS = (
+    "platform", "filing_number", "contract_reference", "amount_cny", "starts_on", "ends_on", "notes",
+)
+
+
+def _filing_validate(data: dict[str, Any]) -> None:
+    errors = {}
+    if not (data.get("filing_number") or "").strip():
+        errors["filing_number"] = _("Enter the filing or registration number.")
+    amount = data.get("amount_cny")
+    if amount is None or Decimal(str(amount)) < 0:
+        errors["amount_cny"] = _("Enter an amount of zero or more.")
+    starts, ends = data.get("starts_on"), data.get("ends_on")
+    if not isinstance(starts, datetime.date):
+        errors["starts_on"] = _("Enter a start date.")
+    if not isinstance(ends, datetime.date):
+        errors["ends_on"] = _("Enter an end date.")
+    elif isinstance(starts, datetime.date) and ends < starts:
+        errors["ends_on"] = _("The end date must not be before the start date.")
+    if data.get("platform") is None:
+        errors["platform"] = _("Choose a platform.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def filing_create(*, actor: AbstractBaseUser, team: Team, **data: Any) -> PromotionFiling:
+    """Record a paid-promotion filing for a team; audited."""
+    if not user_can(actor, team, "filing.edit"):
+        raise PermissionDenied(_("You may not edit filings of this team."))
+    fields = {k: data.get(k) for k in _FILING_FIELDS}
+    fields["contract_reference"] = fields["contract_reference"] or ""
+    fields["notes"] = fields["notes"] or ""
+    _filing_validate(fields)
+    if PromotionFiling.objects.filter(
+        team=team, platform=fields["platform"], filing_number=fields["filing_number"].strip()
+    ).exists():
+        raise ValidationError({"filing_number": _("This team already has a filing with this number.")})
+    with transaction.atomic():
+        filing = PromotionFiling.objects.create(
+            team=team, created_by=actor, **{**fields, "filing_number": fields["filing_number"].strip()}
+        )
+        audit_record(
+            actor=actor, action="filing.create", target=filing, team=team,
+            summary=gettext_noop("Filing %(number)s recorded"), data={"number": filing.filing_number},
+        )
+    return filing
+
+
+def filing_update(*, actor: AbstractBaseUser, filing: PromotionFiling, **data: Any) -> PromotionFiling:
+    """Change a filing's fields; audited."""
+    if not user_can(actor, filing.team, "filing.edit"):
+        raise PermissionDenied(_("You may not edit filings of this team."))
+    fields = {k: data.get(k, getattr(filing, k)) for k in _FILING_FIELDS}
+    fields["contract_reference"] = fields["contract_reference"] or ""
+    fields["notes"] = fields["notes"] or ""
+    _filing_validate(fields)
+    fields["filing_number"] = fields["filing_number"].strip()
+    if PromotionFiling.objects.filter(
+        team=filing.team, platform=fields["platform"], filing_number=fields["filing_number"]
+    ).exclude(pk=filing.pk).exists():
+        raise ValidationError({"filing_number": _("This team already has a filing with this number.")})
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(filing, name, value)
+        filing.save()
+        audit_record(
+            actor=actor, action="filing.update", target=filing, team=filing.team,
+            summary=gettext_noop("Filing %(number)s changed"), data={"number": filing.filing_number},
+        )
+    return filing
+
+
+def filing_delete(*, actor: AbstractBaseUser, filing: PromotionFiling) -> None:
+    """Delete a filing; checks that referenced it keep their stored result."""
+    if not user_can(actor, filing.team, "filing.edit"):
+        raise PermissionDenied(_("You may not edit filings of this team."))
+    with transaction.atomic():
+        audit_record(
+            actor=actor, action="filing.delete", target=None, team=filing.team,
+            summary=gettext_noop("Filing %(number)s deleted"), data={"number": filing.filing_number},
+        )
+        filing.delete()
+
+
+def filing_document_add(
+    *, actor: AbstractBaseUser, filing: PromotionFiling, file: UploadedFile, title: str = ""
+) -> FilingDocument:
+    """Attach a document (contract, platform receipt) to a filing; audited."""
+    if not user_can(actor, filing.team, "filing.edit"):
+        raise PermissionDenied(_("You may not edit filings of this team."))
+    if file is None:
+        raise ValidationError({"file": _("Choose a file.")})
+    with transaction.atomic():
+        document = FilingDocument.objects.create(
+            filing=filing, file=file, title=title or file.name, uploaded_by=actor
+        )
+        audit_record(
+            actor=actor, action="filing.document", target=filing, team=filing.team,
+            summary=gettext_noop("Document “%(title)s” added"), data={"title": document.title},
+        )
+    return document
