@@ -1,6 +1,7 @@
 """Liveness and readiness probes for load balancers and orchestrators."""
 
 import logging
+import os
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -31,12 +32,11 @@ def _check_broker() -> None:
 
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
-        # The filesystem transport connects without touching its folders.
+        # The filesystem transport "connects" without touching its folder.
         if conn.transport_cls == "filesystem":
             folder = settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"]
-            from pathlib import Path
-
-            Path(folder).mkdir(parents=True, exist_ok=True)
+            if not os.access(folder, os.W_OK):
+                raise PermissionError(f"broker folder {folder} is not writable")
 
 
 def _check_cache() -> None:
