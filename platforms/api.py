@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from teams.models import Team
 from teams.selectors import teams_visible_to, user_can
 
 from . import selectors, services
@@ -112,12 +113,20 @@ class CredentialsField(serializers.DictField):
         super().__init__(child=serializers.CharField(max_length=500), **kwargs)
 
 
+class VisibleTeamField(serializers.PrimaryKeyRelatedField):
+    """A team id the caller can see; any other id is "does not exist"."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return teams_visible_to(request.user) if request else Team.objects.none()
+
+
 class PlatformAccountSerializer(serializers.ModelSerializer):
     platform = serializers.SlugRelatedField(
         slug_field="code", queryset=Platform.objects.all(),
         error_messages={"does_not_exist": "Unknown platform: {value}."},
     )
-    team = serializers.PrimaryKeyRelatedField(queryset=None, required=False)
+    team = VisibleTeamField(required=False)
     credentials = CredentialsField()
     has_credentials = serializers.BooleanField(read_only=True)
     documents = DocumentSerializer(many=True, read_only=True)
@@ -138,13 +147,6 @@ class PlatformAccountSerializer(serializers.ModelSerializer):
             "token_expires_at",
         ]
         extra_kwargs = {"connector": {"choices": ConnectorKind.choices}}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        self.fields["team"].queryset = (
-            teams_visible_to(request.user) if request else PlatformAccount.objects.none()
-        )
 
     def get_can_publish(self, account) -> dict:
         allowed, reasons = selectors.account_can_publish(account)

@@ -18,15 +18,20 @@ class RecommendForm(forms.Form):
         label=_("Age bands"), choices=AGE_CHOICES, required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    gender = forms.ChoiceField(label=_("Gender"), choices=GENDER_CHOICES, initial="any")
+    gender = forms.ChoiceField(
+        label=_("Gender"), choices=GENDER_CHOICES, initial="any", required=False
+    )
     interests = forms.CharField(
         label=_("Interests"), required=False, max_length=300,
         help_text=_("Comma-separated, e.g. gaming, beauty, business"),
     )
     content_format = forms.ChoiceField(
-        label=_("Product / content"), choices=FORMAT_CHOICES, initial="image_text"
+        label=_("Product / content"), choices=FORMAT_CHOICES, initial="image_text",
+        required=False,
     )
-    business = forms.ChoiceField(label=_("Business"), choices=BUSINESS_CHOICES, initial="b2c")
+    business = forms.ChoiceField(
+        label=_("Business"), choices=BUSINESS_CHOICES, initial="b2c", required=False
+    )
     paid_promotion = forms.BooleanField(label=_("Paid promotion planned"), required=False)
 
     @classmethod
@@ -42,7 +47,11 @@ class RecommendForm(forms.Form):
 
     def to_input(self) -> dict:
         data = dict(self.cleaned_data)
-        data["interests"] = [t for t in data["interests"].split(",") if t.strip()]
+        data["interests"] = [t.strip() for t in data["interests"].split(",") if t.strip()]
+        # Left out of a link: the recommender's defaults apply.
+        for name in ("gender", "content_format", "business"):
+            if not data.get(name):
+                data.pop(name, None)
         return data
 
 
