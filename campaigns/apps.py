@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CampaignsConfig(AppConfig):
     name = "campaigns"
     verbose_name = _("Campaigns")
+
+    def ready(self) -> None:
+        from teams.demo import register_demo_seeder
+
+        from .demo import seed
+
+        register_demo_seeder("campaigns", seed, order=40)

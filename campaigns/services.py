@@ -508,9 +508,8 @@ def _clean_kpi(campaign: Campaign, values: dict) -> dict:
         ) % {"start": campaign.start_date, "end": campaign.end_date}})
     platform = values.get("platform")
     if platform is not None and not isinstance(platform, Platform):
-        platform = Platform.objects.filter(pk=platform).first() or Platform.objects.filter(
-            code=str(platform)
-        ).first()
+        lookup = {"pk": platform} if str(platform).isdigit() else {"code": str(platform)}
+        platform = Platform.objects.filter(**lookup).first()
         if platform is None:
             raise ValidationError({"platform": _("Unknown platform.")})
     weight = values.get("weight") or 1
@@ -745,3 +744,16 @@ def milestone_delete(*, actor: AbstractBaseUser, milestone: Milestone) -> None:
         _audit(actor, "milestone.delete", gettext_noop("Milestone removed: %(title)s"), campaign,
                title=milestone.title)
         milestone.delete()
+
+
+def campaign_delete(*, actor: AbstractBaseUser, campaign: Campaign) -> None:
+    """Delete a draft; anything past draft is cancelled instead, to keep its history."""
+    _require(actor, campaign.team_id, "campaign.edit", _("You may not change this campaign."))
+    if campaign.status != S.DRAFT:
+        raise ValidationError({"status": _(
+            "Only drafts can be deleted; cancel the campaign instead."
+        )})
+    with transaction.atomic():
+        _audit(actor, "campaign.delete", gettext_noop("Campaign deleted: %(name)s"), campaign,
+               name=campaign.name)
+        campaign.delete()
