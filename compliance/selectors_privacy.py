@@ -1,0 +1,78 @@
+"""Read side of the privacy ledger, with masking of personal fields (S3.1.3)."""
+
+import re
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
+
+from teams.models import Team
+from teams.selectors import scope_to_user_teams, user_can
+
+from .models_privacy import ConsentRecord, DataSubjectRequest, RetentionPolicy, RetentionRun
+
+
+def mask_phone(value: str) -> str:
+    """138****5678: keep the first 3 and last 4 digits of a mobile number."""
+    digits = re.sub(r"\D", "", value or "")
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return f"{digits[:3]}{'*' * (len(digits) - 7)}{digits[-4:]}"
+
+
+def mask_id_number(value: str) -> str:
+    """Resident ID: keep the first 6 and last 4 characters (RULES.md)."""
+    value = (value or "").strip()
+    if len(value) <= 10:
+        return "*" * len(value)
+    return f"{value[:6]}{'*' * (len(value) - 10)}{value[-4:]}"
+
+
+def mask_name(value: str) -> str:
+    """张三 → 张*, 欧阳娜娜 → 欧**娜, Alice → A****."""
+    value = (value or "").strip()
+    if len(value) <= 1:
+        return value
+    if len(value) == 2 or not all("\u4e00" <= ch <= "\u9fff" for ch in value):
+        return value[0] + "*" * (len(value) - 1)
+    return value[0] + "*" * (len(value) - 2) + value[-1]
+
+
+def can_view_personal(user: AbstractBaseUser, team: Team | int) -> bool:
+    return user_can(user, team, "privacy.view_personal")
+
+
+def personal_fields(user: AbstractBaseUser, record: ConsentRecord) -> dict:
+    """Name, phone and ID number of a consent record, masked unless the user may see them."""
+    if can_view_personal(user, record.team_id):
+        return {"name": record.subject_name, "phone": record.subject_phone,
+                "id_number": record.subject_id_number, "masked": False}
+    return {"name": mask_name(record.subject_name), "phone": mask_phone(record.subject_phone),
+            "id_number": mask_id_number(record.subject_id_number), "masked": True}
+
+
+def consents_for(user: AbstractBaseUser, *, subject_ref: str = "") -> QuerySet[ConsentRecord]:
+    qs = scope_to_user_teams(ConsentRecord.objects.select_related("team"), user)
+    if subject_ref:
+        qs = qs.filter(subject_ref=subject_ref)
+    return qs.order_by("-consented_at", "-id")
+
+
+def consent_get(user: AbstractBaseUser, pk: int) -> ConsentRecord:
+    return consents_for(user).get(pk=pk)
+
+
+def requests_for(user: AbstractBaseUser) -> QuerySet[DataSubjectRequest]:
+    return scope_to_user_teams(
+        DataSubjectRequest.objects.select_related("team", "handled_by"), user
+    ).order_by("due_date", "id")
+
+
+def request_get(user: AbstractBaseUser, pk: int) -> DataSubjectRequest:
+    return requests_for(user).get(pk=pk)
+
+
+def retention_overview() -> dict:
+    return {
+        "policies": list(RetentionPolicy.objects.all()),
+        "runs": list(RetentionRun.objects.all()[:10]),
+    }

@@ -1,0 +1,155 @@
+"""Offline sentiment scorer (S3.2.1): accuracy on the labelled set, interfaces, bad input."""
+
+import json
+import time
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from snownlp import SnowNLP
+
+from compliance.sentiment import NEGATIVE_BELOW, SentimentResult, score_sentiment
+
+LABELLED = Path(__file__).with_name("sentiment_labelled.jsonl")
+ROWS = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines()]
+URL = "/api/v1/compliance/sentiment/"
+
+
+def _negative_prf(gold: list[str], predicted: list[str]) -> tuple[float, float, float]:
+    tp = sum(g == p == "negative" for g, p in zip(gold, predicted, strict=True))
+    fp = sum(p == "negative" and g != "negative" for g, p in zip(gold, predicted, strict=True))
+    fn = sum(g == "negative" and p != "negative" for g, p in zip(gold, predicted, strict=True))
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def test_labelled_set_is_large_and_varied():
+    labels = [r["label"] for r in ROWS]
+    assert len(ROWS) >= 240
+    assert len({r["text"] for r in ROWS}) == len(ROWS)
+    assert min(labels.count(x) for x in ("negative", "neutral", "positive")) >= 60
+
+
+def test_negative_precision_and_recall_at_least_0_9():
+    predicted = [r.label for r in score_sentiment([r["text"] for r in ROWS])]
+    precision, recall, _ = _negative_prf([r["label"] for r in ROWS], predicted)
+    assert precision >= 0.9
+    assert recall >= 0.9
+
+
+def test_held_out_lines_also_meet_the_bar():
+    """Every 5th line was not used when tuning the lexicon weights."""
+    held = ROWS[4::5]
+    predicted = [r.label for r in score_sentiment([r["text"] for r in held])]
+    precision, recall, _ = _negative_prf([r["label"] for r in held], predicted)
+    assert precision >= 0.9
+    assert recall >= 0.9
+
+
+def test_beats_plain_snownlp_on_negative_f1():
+    gold = [r["label"] for r in ROWS]
+    ours = [r.label for r in score_sentiment([r["text"] for r in ROWS])]
+    snow = ["negative" if SnowNLP(r["text"]).sentiments < NEGATIVE_BELOW else "other"
+            for r in ROWS]
+    _, _, our_f1 = _negative_prf(gold, ours)
+    _, _, snow_f1 = _negative_prf(gold, snow)
+    assert our_f1 > snow_f1
+    assert our_f1 - snow_f1 > 0.1
+
+
+@pytest.mark.parametrize("text", [
+    "请问什么时候发货？", "什么时候发货", "请问这款有黑色的吗", "有没有优惠券",
+    "收到了，还没用", "请问支持七天无理由退货吗", "这个尺码偏大还是偏小？",
+])
+def test_questions_and_neutral_remarks_are_not_negative(text):
+    assert score_sentiment([text])[0].label != "negative"
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("不太满意", "negative"),
+    ("一点都不好", "negative"),
+    ("一点也不好用", "negative"),
+    ("很不满意，再也不买了", "negative"),
+    ("为什么还不发货？", "negative"),
+    ("不错", "positive"),
+    ("没有问题", "positive"),
+    ("一点都不卡，很流畅", "positive"),
+    ("价格不贵，质量也不差", "positive"),
+    ("说是正品，结果是高仿", "negative"),
+    ("快递很快，赞👍", "positive"),
+])
+def test_negation_and_phrases(text, label):
+    assert score_sentiment([text])[0].label == label
+
+
+def test_scores_are_probabilities_in_order():
+    results = score_sentiment(["太差了", "", "非常好", "hello"])
+    assert all(isinstance(r, SentimentResult) and 0 <= r.score <= 1 for r in results)
+    assert results[0].score < 0.35 < 0.65 < results[2].score
+    assert results[1] == SentimentResult(score=0.5, label="neutral")
+    assert score_sentiment([]) == []
+
+
+def test_throughput_printout_is_not_a_gate(capsys):
+    texts = [r["text"] for r in ROWS] * 20
+    started = time.perf_counter()
+    score_sentiment(texts)
+    rate = len(texts) / (time.perf_counter() - started)
+    with capsys.disabled():
+        print(f"\nsentiment texts/s: {rate:,.0f} (not a gate; see bench/compliance.py)")
+
+
+# --- management command -----------------------------------------------------
+
+def test_score_sentiment_command_keeps_order_and_reports_bad_lines(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text(
+        '{"text": "太差了，不满意"}\n'
+        "not json\n"
+        '{"text": 5}\n'
+        "\n"
+        '{"text": "很好用，推荐"}\n',
+        encoding="utf-8",
+    )
+    out, err = StringIO(), StringIO()
+    call_command("score_sentiment", "--jsonl", str(src), stdout=out, stderr=err)
+    lines = [json.loads(x) for x in out.getvalue().splitlines()]
+    assert len(lines) == 4
+    assert lines[0]["label"] == "negative"
+    assert set(lines[0]) == {"score", "label"}
+    assert lines[1]["line"] == 2
+    assert "error" in lines[1]
+    assert lines[2]["line"] == 3
+    assert "error" in lines[2]
+    assert lines[3]["label"] == "positive"
+
+
+# --- API ----------------------------------------------------------------------
+
+def test_api_scores_texts_in_order(api_as, users):
+    response = api_as(users["analyst"]).post(
+        URL, {"texts": ["质量太差了", "请问什么时候发货", "非常满意"]}, format="json")
+    assert response.status_code == 200
+    labels = [r["label"] for r in response.json()["results"]]
+    assert labels == ["negative", "neutral", "positive"]
+
+
+@pytest.mark.parametrize("payload", [
+    {"texts": []},
+    {"texts": [1, 2]},
+    {"texts": "太差了"},
+    {},
+    {"texts": ["好"] * 1001},
+    {"texts": ["好" * 50_001]},
+])
+def test_api_rejects_bad_input(api_as, users, payload):
+    response = api_as(users["marketer"]).post(URL, payload, format="json")
+    assert response.status_code == 400
+    assert "texts" in response.json()
+
+
+def test_api_requires_login(api_client):
+    assert api_client.post(URL, {"texts": ["好"]}, format="json").status_code in (401, 403)
