@@ -51,6 +51,7 @@ TOKEN_MARGIN_SECONDS = 300
 # getarticlesummary accepts one day per request; data is available up to yesterday.
 MAX_DAYS = 30
 COMMENTS_PAGE = 50
+COMMENT_LOOKBACK_DAYS = 7
 
 
 def _article_index(position: str) -> int:
@@ -257,9 +258,15 @@ class WeChatOfficialAccountConnector(Connector):
         return points
 
     def fetch_interactions(self, account, since: datetime.datetime) -> list[Interaction]:
-        """Comments on articles that had reads since ``since`` (msgid = msg_data_id_index)."""
+        """Comments made since ``since`` on recently read articles (msgid = msg_data_id_index)."""
+        # Comments keep arriving on older articles: look for articles over at
+        # least the last week, then keep only comments made since ``since``.
+        discover_from = min(
+            timezone.localdate(since),
+            timezone.localdate() - datetime.timedelta(days=COMMENT_LOOKBACK_DAYS),
+        )
         msgids = dict.fromkeys(
-            str(row["msgid"]) for row in self._article_summaries(timezone.localdate(since))
+            str(row["msgid"]) for row in self._article_summaries(discover_from)
             if row.get("msgid")
         )
         found = []

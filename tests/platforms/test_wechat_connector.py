@@ -1,0 +1,259 @@
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from platforms.connectors import (
+    AuthConnectorError,
+    Interaction,
+    PermanentConnectorError,
+    PublishContent,
+    TransientConnectorError,
+    connector_for,
+)
+from platforms.connectors.wechat_official_account import WeChatOfficialAccountConnector
+from platforms.metrics import Metric
+from platforms.models import ConnectorKind
+from platforms.services import account_check_health, account_create, account_publish
+
+from . import fake_wechat
+from .factories import DocumentFactory, platform
+
+CONTENT = PublishContent(
+    title="新品发布", body="<p>正文</p>", author="品牌", extra={"thumb_media_id": "THUMB_1"}
+)
+
+
+@pytest.fixture
+def server():
+    cache.clear()
+    srv = fake_wechat.start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+    cache.clear()
+
+
+@pytest.fixture
+def client(server):
+    return WeChatOfficialAccountConnector(
+        app_id=fake_wechat.APP_ID, app_secret=fake_wechat.APP_SECRET, base_url=server.url
+    )
+
+
+def paths(server):
+    return [call[0] for call in server.calls]
+
+
+def test_access_token_is_fetched_once_and_cached(server, client):
+    client.health_check()
+    client.health_check()
+    assert paths(server).count("/cgi-bin/token") == 1
+    assert server.calls[0][1] == {
+        "grant_type": "client_credential", "appid": fake_wechat.APP_ID,
+        "secret": fake_wechat.APP_SECRET,
+    }
+    assert client.token_expires_at > timezone.now() + datetime.timedelta(minutes=100)
+
+
+def test_token_cache_is_shared_between_connector_instances(server, client):
+    client.health_check()
+    other = WeChatOfficialAccountConnector(
+        app_id=fake_wechat.APP_ID, app_secret=fake_wechat.APP_SECRET, base_url=server.url
+    )
+    other.health_check()
+    assert paths(server).count("/cgi-bin/token") == 1
+
+
+def test_publish_adds_draft_then_submits_and_returns_article_url(server, client):
+    result = client.publish(CONTENT)
+    assert result.external_id == "ARTICLE_ID_1"
+    assert result.url == "https://mp.weixin.qq.com/s/ARTICLE_1"
+    assert result.pending is False
+    assert paths(server) == [
+        "/cgi-bin/token", "/cgi-bin/draft/add", "/cgi-bin/freepublish/submit",
+        "/cgi-bin/freepublish/get",
+    ]
+    article = server.calls[1][2]["articles"][0]
+    assert article["title"] == "新品发布"
+    assert article["thumb_media_id"] == "THUMB_1"
+
+
+def test_publish_still_in_progress_returns_pending_job(server, client):
+    server.state["publish_status"] = 1
+    result = client.publish(CONTENT)
+    assert result.pending is True
+    assert result.external_id == "100000001"
+    assert result.url == ""
+
+
+def test_publish_rejected_by_review_is_permanent(server, client):
+    server.state["publish_status"] = 3
+    with pytest.raises(PermanentConnectorError):
+        client.publish(CONTENT)
+
+
+def test_publish_without_cover_is_permanent_and_sends_nothing(server, client):
+    with pytest.raises(PermanentConnectorError):
+        client.publish(PublishContent(title="t", body="b"))
+    assert server.calls == []
+
+
+@pytest.mark.parametrize("errcode", [40001, 40014, 42001])
+def test_invalid_token_is_refreshed_once_and_retried(server, client, errcode):
+    client.health_check()
+    server.state["fail_next"] = [errcode]
+    result = client.health_check()
+    assert result.ok
+    assert paths(server).count("/cgi-bin/token") == 2
+    assert paths(server).count("/cgi-bin/getcallbackip") == 3
+
+
+def test_token_invalid_twice_is_an_auth_error(server, client):
+    server.state["fail_next"] = [40001, 40001]
+    with pytest.raises(AuthConnectorError):
+        client.health_check()
+    assert paths(server).count("/cgi-bin/token") == 2
+
+
+@pytest.mark.parametrize("errcode", [45009, 45011, -1])
+def test_rate_limits_and_busy_are_transient(server, client, errcode):
+    server.state["fail_next"] = [errcode]
+    with pytest.raises(TransientConnectorError) as info:
+        client.health_check()
+    assert info.value.code == errcode
+
+
+@pytest.mark.parametrize("errcode", [40007, 53503, 88000])
+def test_other_errcodes_are_permanent(server, client, errcode):
+    server.state["fail_next"] = [errcode]
+    with pytest.raises(PermanentConnectorError):
+        client.health_check()
+
+
+def test_bad_secret_is_an_auth_error(server):
+    connector = WeChatOfficialAccountConnector(
+        app_id=fake_wechat.APP_ID, app_secret="wrong", base_url=server.url
+    )
+    with pytest.raises(AuthConnectorError) as info:
+        connector.health_check()
+    assert info.value.code == 40125
+    assert "wrong" not in str(info.value)
+
+
+def test_http_5xx_is_transient(server, client):
+    server.state["http_error"] = 503
+    with pytest.raises(TransientConnectorError):
+        client.health_check()
+
+
+def test_unreachable_server_is_transient():
+    connector = WeChatOfficialAccountConnector(
+        app_id=fake_wechat.APP_ID, app_secret=fake_wechat.APP_SECRET,
+        base_url="http://127.0.0.1:9", timeout=1,
+    )
+    with pytest.raises(TransientConnectorError):
+        connector.health_check()
+
+
+def test_fetch_metrics_reads_article_and_user_summaries(server, client):
+    since = timezone.localdate() - datetime.timedelta(days=3)
+    points = client.fetch_metrics(None, since)
+    days = [since + datetime.timedelta(days=n) for n in range(3)]
+    reads = [p for p in points if p.metric == Metric.READS]
+    assert [p.date for p in reads] == days
+    assert {p.value for p in reads} == {1000.0}
+    assert {p.post_id for p in reads} == {"2247483695_1"}
+    shares = [p for p in points if p.metric == Metric.SHARES]
+    assert {p.value for p in shares} == {40.0}
+    followers = [p for p in points if p.metric == Metric.FOLLOWERS_GAINED]
+    assert followers and {p.value for p in followers} == {10.0}
+    article_calls = [c for c in server.calls if c[0] == "/datacube/getarticlesummary"]
+    assert [c[2]["begin_date"] for c in article_calls] == [d.isoformat() for d in days]
+    assert all(c[2]["begin_date"] == c[2]["end_date"] for c in article_calls)
+
+
+def test_fetch_interactions_lists_comments_of_recent_articles(server, client):
+    found = client.fetch_interactions(None, timezone.now() - datetime.timedelta(days=2))
+    assert [i.text for i in found] == ["写得真好", "什么时候发货？"]
+    assert found[0].external_id == "2247483695_1:1"
+    assert found[1].replied is True
+    comment_call = next(c for c in server.calls if c[0] == "/cgi-bin/comment/list")
+    assert comment_call[2]["msg_data_id"] == 2247483695
+    assert comment_call[2]["index"] == 0
+    recent = client.fetch_interactions(None, timezone.now() - datetime.timedelta(hours=1))
+    assert [i.text for i in recent] == ["什么时候发货？"]
+
+
+def test_reply_posts_to_the_comment(server, client):
+    interaction = Interaction(
+        external_id="2247483695_1:2", kind="comment", text="?", author="o",
+        created_at=timezone.now(), post_id="2247483695_1",
+    )
+    result = client.reply(interaction, "明天发货，谢谢关注")
+    assert result.external_id.startswith("2247483695_1:2")
+    call = server.calls[-1]
+    assert call[0] == "/cgi-bin/comment/reply/add"
+    assert call[2] == {"msg_data_id": 2247483695, "index": 0, "user_comment_id": 2,
+                       "content": "明天发货，谢谢关注"}
+
+
+def test_base_url_comes_from_settings(settings, server):
+    settings.WECHAT_API_BASE = server.url
+    connector = WeChatOfficialAccountConnector(
+        app_id=fake_wechat.APP_ID, app_secret=fake_wechat.APP_SECRET
+    )
+    assert connector.base_url == server.url
+    assert connector.health_check().ok
+    assert fake_wechat.APP_SECRET not in repr(connector)
+
+
+# -- through the services: flags, never reported as published --------------------
+
+
+@pytest.fixture
+def wechat_account(db, team, users, settings, server):
+    settings.WECHAT_API_BASE = server.url
+    account = account_create(
+        actor=users["marketer"], team=team, platform=platform("wechat_oa"), handle="服务号",
+        connector=ConnectorKind.WECHAT_OFFICIAL_ACCOUNT,
+        enterprise_certificate_number="91310000MA1TEST001",
+        credentials={"app_id": fake_wechat.APP_ID, "app_secret": fake_wechat.APP_SECRET},
+    )
+    account.verification_status = "verified"
+    account.save()
+    for kind in account.platform.required_documents:
+        DocumentFactory(account=account, kind=kind)
+    return account
+
+
+def test_connector_for_builds_the_wechat_client_from_encrypted_credentials(wechat_account):
+    connector = connector_for(wechat_account)
+    assert isinstance(connector, WeChatOfficialAccountConnector)
+    assert connector.app_id == fake_wechat.APP_ID
+
+
+def test_health_check_records_token_expiry(wechat_account, users):
+    result, error = account_check_health(actor=users["marketer"], account=wechat_account)
+    assert error == ""
+    wechat_account.refresh_from_db()
+    assert wechat_account.token_expires_at is not None
+    assert wechat_account.last_sync_at is not None
+
+
+def test_auth_failure_on_publish_flags_account_and_reports_nothing(wechat_account, users, server):
+    server.state["token_error"] = 40125
+    with pytest.raises(AuthConnectorError):
+        account_publish(actor=users["marketer"], account=wechat_account, content=CONTENT)
+    wechat_account.refresh_from_db()
+    assert wechat_account.needs_reconnection is True
+    assert "40125" in wechat_account.last_error
+    assert fake_wechat.APP_SECRET not in wechat_account.last_error
+    assert "/cgi-bin/draft/add" not in paths(server)
+    assert wechat_account.last_sync_at is None
+
+
+def test_publish_through_service_returns_article(wechat_account, users):
+    result = account_publish(actor=users["marketer"], account=wechat_account, content=CONTENT)
+    assert result.url == "https://mp.weixin.qq.com/s/ARTICLE_1"
