@@ -183,9 +183,13 @@ class PromotionFiling(models.Model):
                 fields=["team", "platform", "filing_number"], name="filing_unique_number"
             ),
             models.CheckConstraint(
-                condition=models.Q(ends_on__gte=models.F("starts_on")), name="filing_dates_ordered"
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="filing_dates_ordered",
+                violation_error_message=_("The end date must not be before the start date."),
             ),
-            models.CheckConstraint(condition=models.Q(amount_cny__gte=0), name="filing_amount_positive"),
+            models.CheckConstraint(
+                condition=models.Q(amount_cny__gte=0), name="filing_amount_positive",
+                violation_error_message=_("Enter an amount of zero or more."),
+            ),
         ]
 
     def __str__(self) -> str:

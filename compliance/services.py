@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -97,8 +98,12 @@ def ruleset_ensure_default(*, name: str = "default") -> RuleSet:
             for row in missing:
                 _create_rule(ruleset, row, platforms)
             if not created:
-                RuleSet.objects.filter(pk=ruleset.pk).update(version=F("version") + 1)
+                RuleSet.objects.filter(pk=ruleset.pk).update(
+                    version=F("version") + 1, updated_at=timezone.now()
+                )
                 ruleset.refresh_from_db()
+    if missing:
+        checker.invalidate()
     return ruleset
 
 
@@ -116,7 +121,9 @@ def ruleset_bump_version(
 ) -> RuleSet:
     """Record that the rules changed: a new version, audited; checks after it record it."""
     with transaction.atomic():
-        RuleSet.objects.filter(pk=ruleset.pk).update(version=F("version") + 1)
+        RuleSet.objects.filter(pk=ruleset.pk).update(
+            version=F("version") + 1, updated_at=timezone.now()
+        )
         ruleset.refresh_from_db()
         audit_record(
             actor=actor, action="compliance.ruleset_edit", target=ruleset,

@@ -1,6 +1,7 @@
 """Run the checker against the active rule set, compiled once per version.
 
-Each call reads the active rule set's (id, version) with one indexed query,
+Each call reads the active rule set's (id, version, updated_at) with one
+indexed query (the timestamp tells apart equal versions after a rollback),
 so an admin's edit in any process takes effect on the next check; the
 automaton is rebuilt only when that pair changes.
 """
@@ -26,20 +27,20 @@ def invalidate() -> None:
     _compiled = None
 
 
-def _active_key() -> tuple[int, int] | None:
+def _active_key() -> tuple[int, int, str] | None:
     from compliance.models import RuleSet
 
     table = connection.ops.quote_name(RuleSet._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id, version FROM {table} WHERE is_active = %s ORDER BY id LIMIT 1",  # noqa: S608
+            f"SELECT id, version, updated_at FROM {table} WHERE is_active = %s ORDER BY id LIMIT 1",  # noqa: S608
             [True],
         )
         row = cursor.fetchone()
-    return (row[0], row[1]) if row else None
+    return (row[0], row[1], str(row[2])) if row else None
 
 
-def _build(key: tuple[int, int]) -> CompiledRules:
+def _build(key: tuple[int, int, str]) -> CompiledRules:
     from compliance.models import Rule, Term
 
     rules = []
