@@ -147,6 +147,9 @@ class PlatformAccountSerializer(serializers.ModelSerializer):
             "token_expires_at",
         ]
         extra_kwargs = {"connector": {"choices": ConnectorKind.choices}}
+        # Uniqueness of (team, platform, handle) is the service's rule; the
+        # automatic validator would make ``team`` mandatory.
+        validators: list = []
 
     def get_can_publish(self, account) -> dict:
         allowed, reasons = selectors.account_can_publish(account)
