@@ -22,7 +22,7 @@ class CheckForm(forms.Form):
         label=_("Filing"), queryset=PromotionFiling.objects.none(), required=False,
         empty_label=_("No filing"),
     )
-    team = forms.ModelChoiceField(label=_("Team"), queryset=None, empty_label=None)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=None, empty_label=None, required=False)
 
     def __init__(self, *args, platforms=None, filings=None, teams=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -30,11 +30,22 @@ class CheckForm(forms.Form):
         if filings is not None:
             self.fields["filing"].queryset = filings
         self.fields["team"].queryset = teams
+        self._teams = teams
         if teams is not None and teams.count() <= 1:
             self.fields["team"].widget = forms.HiddenInput()
             first = teams.first()
             if first is not None:
                 self.fields["team"].initial = first.pk
+
+
+    def clean_team(self):
+        """The one team a single-team user belongs to needs no choosing."""
+        team = self.cleaned_data.get("team")
+        if team is None and self._teams is not None:
+            team = self._teams.order_by("pk").first()
+        if team is None:
+            raise forms.ValidationError(_("Choose a team."))
+        return team
 
 
 class OverrideForm(forms.Form):

@@ -113,7 +113,9 @@ def test_violating_example_is_flagged(rule, text, platform_code, paid):
     assert rule in _rules(result)
     finding = next(f for f in result.findings if f.rule == rule)
     assert finding.severity == Rule.objects.get(code=rule).severity
-    assert finding.basis_zh and finding.message_zh and finding.category
+    assert finding.basis_zh
+    assert finding.message_zh
+    assert finding.category
     if finding.end > finding.start and not rule.startswith("PI"):
         assert text[finding.start:finding.end] == finding.match
 
