@@ -1,0 +1,82 @@
+import pytest
+from cryptography.fernet import Fernet
+from django.contrib.admin.sites import site
+from django.core.management import call_command
+from django.urls import reverse
+
+from platforms.crypto import CredentialsError, decrypt_credentials, encrypt_credentials
+from platforms.models import Platform, PlatformAccount, QualificationDocument
+from platforms.services import account_create
+
+from .factories import platform
+
+SECRET = {"app_id": "wx0123456789abcdef", "app_secret": "very-secret-value"}
+
+
+def test_round_trip_with_derived_key_when_no_key_is_configured(settings):
+    settings.CREDENTIALS_KEYS = []
+    token = encrypt_credentials(SECRET)
+    assert "very-secret-value" not in token
+    assert decrypt_credentials(token) == SECRET
+
+
+def test_a_different_secret_key_cannot_read_derived_ciphertext(settings):
+    settings.CREDENTIALS_KEYS = []
+    token = encrypt_credentials(SECRET)
+    settings.SECRET_KEY = "another-secret-key-" * 4
+    with pytest.raises(CredentialsError):
+        decrypt_credentials(token)
+
+
+def test_old_key_still_decrypts_after_rotation_and_command_reencrypts(db, settings, team, users):
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.CREDENTIALS_KEYS = [old]
+    account = account_create(
+        actor=users["marketer"], team=team, platform=platform("wechat_oa"), handle="h",
+        connector="wechat_official_account", credentials=SECRET,
+    )
+    settings.CREDENTIALS_KEYS = [new, old]
+    account.refresh_from_db()
+    assert decrypt_credentials(account.credentials_ciphertext) == SECRET
+    before = account.credentials_ciphertext
+    call_command("rotate_credentials", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    account.refresh_from_db()
+    assert account.credentials_ciphertext != before
+    settings.CREDENTIALS_KEYS = [new]
+    assert decrypt_credentials(account.credentials_ciphertext) == SECRET
+    settings.CREDENTIALS_KEYS = [old]
+    with pytest.raises(CredentialsError):
+        decrypt_credentials(account.credentials_ciphertext)
+
+
+def test_history_does_not_keep_ciphertext(db, team, users):
+    account = account_create(
+        actor=users["marketer"], team=team, platform=platform("wechat_oa"), handle="h",
+        connector="wechat_official_account", credentials=SECRET,
+    )
+    historical_fields = {f.name for f in account.history.model._meta.get_fields()}
+    assert "credentials_ciphertext" not in historical_fields
+
+
+def test_admin_never_shows_credentials(db, client, team, users):
+    from django.contrib.auth import get_user_model
+
+    account = account_create(
+        actor=users["marketer"], team=team, platform=platform("wechat_oa"), handle="h",
+        connector="wechat_official_account", credentials=SECRET,
+    )
+    root = get_user_model().objects.create_superuser("root", "r@example.com", "pw")
+    client.force_login(root)
+    page = client.get(reverse("admin:platforms_platformaccount_change", args=[account.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert account.credentials_ciphertext not in html
+    assert "very-secret-value" not in html
+    listing = client.get(reverse("admin:platforms_platformaccount_changelist"))
+    assert listing.status_code == 200
+
+
+@pytest.mark.parametrize("model", [Platform, PlatformAccount, QualificationDocument])
+def test_every_model_is_in_admin_with_list_search_and_filters(model):
+    admin = site._registry[model]
+    assert admin.list_display and admin.search_fields and admin.list_filter
