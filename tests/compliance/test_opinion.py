@@ -10,7 +10,7 @@ from compliance.opinion import SpikeThresholds, evaluate_spike
 from compliance.services_risk import opinion_ingest, opinion_spike_check
 from tests.compliance.risk_factories import EmergencyPlanFactory, EmergencyPlanStepFactory
 
-NOW = timezone.make_aware(datetime.datetime(2026, 6, 1, 12, 0))
+NOW = datetime.datetime(2026, 6, 1, 4, 0, tzinfo=datetime.UTC)
 
 
 def _items(n, label, minutes_ago, source="weibo", start=0):
