@@ -66,7 +66,8 @@ def test_renewed_document_replaces_the_expired_one(team):
 def test_needs_reconnection_blocks_publishing(team):
     account = qualified_account(team, "douyin", needs_reconnection=True)
     allowed, reasons = account_can_publish(account)
-    assert not allowed and len(reasons) == 1
+    assert not allowed
+    assert len(reasons) == 1
 
 
 # -- services -------------------------------------------------------------------
@@ -160,7 +161,8 @@ def test_api_create_never_echoes_credentials(api_as, users, team):
     body = response.json()
     assert body["team"] == team.pk
     assert body["has_credentials"] is True
-    assert "credentials" not in body and "credentials_ciphertext" not in body
+    assert "credentials" not in body
+    assert "credentials_ciphertext" not in body
     assert WX["app_secret"] not in response.content.decode()
     detail = api_as(users["marketer"]).get(f"/api/v1/platform-accounts/{body['id']}/")
     assert WX["app_secret"] not in detail.content.decode()

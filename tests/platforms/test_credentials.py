@@ -79,4 +79,6 @@ def test_admin_never_shows_credentials(db, client, team, users):
 @pytest.mark.parametrize("model", [Platform, PlatformAccount, QualificationDocument])
 def test_every_model_is_in_admin_with_list_search_and_filters(model):
     admin = site._registry[model]
-    assert admin.list_display and admin.search_fields and admin.list_filter
+    assert admin.list_display
+    assert admin.search_fields
+    assert admin.list_filter

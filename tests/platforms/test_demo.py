@@ -17,4 +17,5 @@ def test_seed_demo_creates_sandbox_accounts_once():
     for code in ("wechat_oa", "douyin", "jd", "taobao"):
         assert account_can_publish(accounts[code]) == (True, [])
     allowed, reasons = account_can_publish(accounts["xiaohongshu"])
-    assert allowed is False and len(reasons) == 1
+    assert allowed is False
+    assert len(reasons) == 1

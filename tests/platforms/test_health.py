@@ -26,7 +26,8 @@ def test_check_now_htmx_returns_panel_with_success(client_as, users, team):
     assert 'data-testid="health-ok"' in html
     assert "<html" not in html
     account.refresh_from_db()
-    assert account.last_sync_at is not None and account.token_expires_at is not None
+    assert account.last_sync_at is not None
+    assert account.token_expires_at is not None
 
 
 def test_connector_failure_is_a_message_never_a_500(client_as, users, team):

@@ -57,7 +57,9 @@ def test_comments_are_chinese_and_of_mixed_sentiment(team):
         account, timezone.now() - datetime.timedelta(days=30)
     )
     texts = {i.text for i in found}
-    assert texts & set(POSITIVE) and texts & set(NEGATIVE) and texts & set(QUESTIONS)
+    assert texts & set(POSITIVE)
+    assert texts & set(NEGATIVE)
+    assert texts & set(QUESTIONS)
     assert len({i.external_id for i in found}) == len(found)
 
 
@@ -93,6 +95,7 @@ def test_health_check_failure_returns_message_not_exception(team, users):
     account.credentials_ciphertext = encrypt_credentials({"sandbox_fail": "auth"})
     account.save()
     result, error = account_check_health(actor=users["marketer"], account=account)
-    assert result is None and error
+    assert result is None
+    assert error
     account.refresh_from_db()
     assert account.needs_reconnection is True

@@ -168,7 +168,8 @@ def test_fetch_metrics_reads_article_and_user_summaries(server, client):
     shares = [p for p in points if p.metric == Metric.SHARES]
     assert {p.value for p in shares} == {40.0}
     followers = [p for p in points if p.metric == Metric.FOLLOWERS_GAINED]
-    assert followers and {p.value for p in followers} == {10.0}
+    assert followers
+    assert {p.value for p in followers} == {10.0}
     article_calls = [c for c in server.calls if c[0] == "/datacube/getarticlesummary"]
     assert [c[2]["begin_date"] for c in article_calls] == [d.isoformat() for d in days]
     assert all(c[2]["begin_date"] == c[2]["end_date"] for c in article_calls)
