@@ -7,19 +7,21 @@ its input with field errors, runs in one transaction and writes an audit row.
 import datetime
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from platforms.metrics import Metric
 from platforms.models import Platform
-from teams.models import Membership, Team
+from teams.models import Membership, Task, TaskStatus, Team
 from teams.roles import Role
 from teams.selectors import user_can
-from teams.services import audit_record, task_create
+from teams.services import audit_record, task_create, task_set_status
 
 from .models import (
     KPI,
@@ -310,11 +312,30 @@ def campaign_submit(*, actor: AbstractBaseUser, campaign: Campaign, reason: str 
         ).select_related("user")
         for membership in approvers:
             task_create(
-                team=campaign.team, owner=membership.user,
-                title=_("Approve the plan of “%(name)s”") % {"name": campaign.name},
+                team=campaign.team, owner=membership.user, title=_approval_title(campaign),
                 due_date=campaign.start_date, source=campaign, created_by=actor,
             )
     return campaign
+
+
+def _approval_title(campaign: Campaign) -> str:
+    # Written in the site language so the same title finds the task again
+    # when the plan is decided, whoever's language submitted it.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("Approve the plan of “%(name)s”") % {"name": campaign.name}
+
+
+def _close_approval_tasks(actor: AbstractBaseUser, campaign: Campaign) -> None:
+    """The approvers' open "approve the plan" tasks are done once someone decides."""
+    tasks = Task.objects.filter(
+        source_type=ContentType.objects.get_for_model(Campaign), source_id=str(campaign.pk),
+        title=_approval_title(campaign), status=TaskStatus.OPEN,
+    )
+    for task in tasks:
+        try:
+            task_set_status(actor=actor, task=task, status=TaskStatus.DONE)
+        except PermissionDenied:
+            continue
 
 
 def transitions_allowed(actor: AbstractBaseUser, campaign: Campaign) -> list[str]:
@@ -354,6 +375,8 @@ def campaign_transition(
         if to == S.DRAFT:
             campaign.submitted_at = None
         campaign.save(update_fields=["status", "submitted_at", "updated_at"])
+        if frm == S.DRAFT and actor is not None:
+            _close_approval_tasks(actor, campaign)
         _audit(
             actor, "campaign.transition", gettext_noop("Moved from %(from)s to %(to)s"),
             campaign, reason=reason, **{"from": frm, "to": to},

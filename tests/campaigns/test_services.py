@@ -217,6 +217,8 @@ def test_marketer_cannot_approve_but_manager_can(team, users):
     )
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.PLANNED
+    task = Task.objects.get(owner=users["manager"], source_id=str(campaign.pk))
+    assert task.status == "done"
     event = AuditEvent.objects.get(action="campaign.transition", target_id=str(campaign.pk))
     assert event.actor == users["manager"]
     assert event.reason == "Looks good"
