@@ -50,10 +50,17 @@ WINDOW = 3
 QUESTION_DAMPING = 0.3
 # A negated negative word becomes a (weaker) positive one: 不贵, 没有色差.
 NEGATED_NEGATIVE = 0.8
+# A strong negator (根本没, 一点都不) with no sentiment word after it in its
+# clause is a complaint on its own: 根本没来, 根本没收到.
+STRONG_NEGATOR = 1.3
+BARE_STRONG_NEGATION = -1.0
+# "V不X" result complements say something could not be done: 充不满, 吃不下.
+INABILITY = -0.8
 
 _QUESTION_RE = re.compile(
     r"[?？]|请问|吗|什么时候|多久|怎么|能不能|可不可以|有没有|是不是|哪|几[天号点时]|多少|想问"
 )
+_INABILITY_RE = re.compile(r"[\u4e00-\u9fff]不[了上下满动开着到进住完清懂]")
 _COMPLAINT_RE = re.compile(
     r"为什么|为啥|凭什么|到底|怎么还|怎么又|还不|还没(?:到|发|处理|动静|收到|回复|退)|催"
 )
@@ -107,9 +114,12 @@ def _evidence(text: str, automaton: ahocorasick.Automaton) -> float:
     neg_strength = 0.0
     deg_end = -100
     degree = 1.0
+    bare_strong = False  # a strong negator still waiting for its word
+    covered: list[tuple[int, int]] = []  # lexicon spans, so inability does not double-count
     for end, (length, kind, value) in automaton.iter_long(text):
         start = end - length + 1
         if kind == "s":
+            covered.append((start, end))
             if value:
                 weight = value
                 if start - deg_end <= WINDOW:
@@ -118,15 +128,28 @@ def _evidence(text: str, automaton: ahocorasick.Automaton) -> float:
                     weight = -weight * neg_strength if weight > 0 else -weight * NEGATED_NEGATIVE
                 total += weight
             neg_end = deg_end = -100
+            bare_strong = False
         elif kind == "n":
+            if bare_strong:
+                total += BARE_STRONG_NEGATION
             neg_end, neg_strength = end + 1, value
+            bare_strong = value >= STRONG_NEGATOR
         elif kind == "d":
             deg_end, degree = end + 1, value
-        elif kind == "c":
-            total *= value
+        else:  # contrast or clause break
+            if bare_strong:
+                total += BARE_STRONG_NEGATION
+                bare_strong = False
+            if kind == "c":
+                total *= value
             neg_end = deg_end = -100
-        else:  # clause break
-            neg_end = deg_end = -100
+    if bare_strong:
+        total += BARE_STRONG_NEGATION
+    if "不" in text:
+        for match in _INABILITY_RE.finditer(text):
+            at = match.start() + 1  # the 不
+            if not any(a <= at <= b for a, b in covered):
+                total += INABILITY
     return total
 
 

@@ -80,6 +80,11 @@ def test_questions_and_neutral_remarks_are_not_negative(text):
     ("价格不贵，质量也不差", "positive"),
     ("说是正品，结果是高仿", "negative"),
     ("快递很快，赞👍", "positive"),
+    ("签收了，我根本没收到", "negative"),   # bare strong negation
+    ("充一晚上都充不满", "negative"),       # V不X inability
+    ("每天都离不开它", "positive"),
+    ("快递员态度很好", "positive"),        # 快递 shields 快
+    ("没想到这么好用", "positive"),        # 没想到 is not a negator
 ])
 def test_negation_and_phrases(text, label):
     assert score_sentiment([text])[0].label == label
