@@ -272,3 +272,17 @@ def test_gantt_figure_shape(team):
     assert markers["x"] == ["2030-01-01"]
     assert figure["layout"]["xaxis"]["type"] == "date"
     assert figure["layout"]["shapes"][0]["x0"] == "2030-01-01"
+
+
+def test_pages_render_in_chinese(client_as, team, users, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    campaign = spec_example(team, users["marketer"])
+    MilestoneFactory(phase__campaign=campaign)
+    client = client_as(users["marketer"])
+    for name in ("campaigns:detail", "campaigns:goals", "campaigns:phases"):
+        page = client.get(reverse(name, args=[campaign.pk])).content.decode()
+        assert "SMART 检查" in page or "时间规划" in page
+    page = client.get(reverse("campaigns:goals", args=[campaign.pk])).content.decode()
+    assert "20%" in page  # the blocktranslate example keeps its percent sign
+    page = client.get(reverse("campaigns:list")).content.decode()
+    assert "营销活动" in page
