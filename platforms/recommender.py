@@ -230,3 +230,29 @@ def _explain(
     else:
         sentence += _("; no paid promotion planned, so ad policy does not weigh")
     return sentence + "."
+
+
+def recommend_query(
+    *,
+    age_bands: Iterable[str] = (),
+    gender: str = "any",
+    interests: Iterable[str] = (),
+    content_format: str = "",
+    business: str = "",
+    paid_promotion: bool | None = None,
+) -> str:
+    """The query string that opens ``platforms:recommend`` pre-filled (for campaign pages)."""
+    from urllib.parse import urlencode
+
+    params: list[tuple[str, str]] = [("age_bands", band) for band in age_bands]
+    params.append(("gender", gender or "any"))
+    tags = [str(tag).strip() for tag in interests if str(tag).strip()]
+    if tags:
+        params.append(("interests", ",".join(tags)))
+    if content_format:
+        params.append(("content_format", content_format))
+    if business:
+        params.append(("business", business))
+    if paid_promotion is not None:
+        params.append(("paid_promotion", "on" if paid_promotion else "false"))
+    return urlencode(params)

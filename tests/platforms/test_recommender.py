@@ -186,3 +186,16 @@ def test_form_shows_errors_for_bad_input_not_500(client_as, users):
     assert response.status_code == 200
     assert response.context["ranking"] == []
     assert set(response.context["form"].errors) == {"age_bands", "gender"}
+
+
+def test_recommend_query_round_trips_through_the_form(client_as, users):
+    from platforms.recommender import recommend_query
+
+    query = recommend_query(age_bands=["18-24"], interests=["gaming", "anime"],
+                            content_format="video", business="b2c", paid_promotion=True)
+    response = client_as(users["marketer"]).get(reverse("platforms:recommend") + "?" + query)
+    data = response.context["form"].to_input()
+    assert data["age_bands"] == ["18-24"]
+    assert data["interests"] == ["gaming", "anime"]
+    assert data["paid_promotion"] is True
+    assert data["content_format"] == "video"
