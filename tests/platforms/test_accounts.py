@@ -354,3 +354,32 @@ def test_catalogue_and_detail_pages(client_as, users):
     assert detail.status_code == 200
     assert ("18-24", 46) in detail.context["ages"]
     assert client.get(reverse("platforms:detail", args=["myspace"])).status_code == 404
+
+
+def test_catalogue_page_queries_are_constant(client_as, users, django_assert_max_num_queries):
+    client = client_as(users["marketer"])
+    client.get(reverse("platforms:catalogue"))
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("platforms:catalogue")).status_code == 200
+
+
+def test_pages_render_in_english(client_as, users, team):
+    account = qualified_account(team, "xiaohongshu")
+    account.documents.filter(kind="business_licence").update(expires_on=datetime.date(2020, 5, 1))
+    client = client_as(users["marketer"])
+    client.cookies["django_language"] = "en"
+    detail = client.get(reverse("platforms:account_detail", args=[account.pk])).content.decode()
+    assert "Business licence expired on 2020-05-01." in detail
+    ranking = client.get(reverse("platforms:recommend") + "?age_bands=18-24&content_format=video")
+    assert "audience fit" in ranking.context["ranking"][0].explanation
+    for name in ("platforms:catalogue", "platforms:account_list", "platforms:account_create"):
+        assert client.get(reverse(name)).status_code == 200
+    assert client.get(reverse("platforms:account_health", args=[account.pk])).status_code == 200
+
+
+def test_pages_render_in_chinese_with_translated_reasons(client_as, users, team):
+    account = qualified_account(team, "xiaohongshu")
+    account.documents.filter(kind="business_licence").update(expires_on=datetime.date(2020, 5, 1))
+    detail = client_as(users["marketer"]).get(
+        reverse("platforms:account_detail", args=[account.pk])).content.decode()
+    assert "营业执照已于 2020-05-01 过期。" in detail
