@@ -286,3 +286,25 @@ def test_pages_render_in_chinese(client_as, team, users, settings):
     assert "20%" in page  # the blocktranslate example keeps its percent sign
     page = client.get(reverse("campaigns:list")).content.decode()
     assert "营销活动" in page
+
+
+def test_detail_page_queries_do_not_grow_with_the_plan(
+    client_as, team, users, django_assert_max_num_queries
+):
+    from platforms.models import Platform
+    from tests.campaigns.factories import KPIFactory, PhaseFactory
+
+    campaign = spec_example(team, users["marketer"])
+    phase = PhaseFactory(campaign=campaign)
+    MilestoneFactory(phase=phase, owner=users["marketer"])
+    client = client_as(users["marketer"])
+    url = reverse("campaigns:detail", args=[campaign.pk])
+    with django_assert_max_num_queries(40) as few:
+        client.get(url)
+    goal = campaign.goals.first()
+    for _n in range(5):
+        KPIFactory(goal=goal, platform=Platform.objects.first())
+        MilestoneFactory(phase=phase, owner=users["analyst"])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert response.content.decode().count('data-testid="kpi-row"') == 7
