@@ -89,33 +89,39 @@ def milestones_visible_to(user) -> QuerySet[Milestone]:
 
 
 def activity_feed(campaign: Campaign, limit: int = 50) -> list[dict]:
-    """The campaign's audit trail as lines people read, newest first."""
+    """The campaign's audit trail as lines people read, newest first.
+
+    Status and metric codes stored in the audit data are shown by their
+    labels in the reader's language.
+    """
+    from django.utils.translation import gettext
+
+    from platforms.metrics import Metric
+
     lines = []
     for event in audit_events_for(campaign, limit=limit):
-        text = event.message
-        if event.action == "campaign.transition":
-            from django.utils.translation import gettext
-
-            labels = {
-                "from": _status_label(event.data.get("from")),
-                "to": _status_label(event.data.get("to")),
-            }
-            text = gettext(event.summary) % labels
-        lines.append({"event": event, "text": text, "reason": event.reason and _reason(event)})
+        data = dict(event.data or {})
+        for key in ("from", "to"):
+            if key in data:
+                data[key] = _label(CampaignStatus, data[key])
+        if "metric" in data:
+            data["metric"] = _label(Metric, data["metric"])
+        try:
+            text = gettext(event.summary) % data if data else gettext(event.summary)
+        except (KeyError, TypeError, ValueError):
+            text = event.message
+        reason = event.reason
+        if reason and event.actor_id is None:
+            reason = gettext(reason)  # reasons of automatic moves are message ids
+        lines.append({"event": event, "text": text, "reason": reason})
     return lines
 
 
-def _status_label(code: str | None) -> str:
+def _label(choices, code) -> str:
     try:
-        return str(CampaignStatus(code).label)
+        return str(choices(code).label)
     except ValueError:
-        return code or ""
-
-
-def _reason(event) -> str:
-    from django.utils.translation import gettext
-
-    return gettext(event.reason) if event.actor_id is None else event.reason
+        return str(code or "")
 
 
 def user_may_edit(user, campaign: Campaign) -> bool:

@@ -103,6 +103,7 @@ def test_create_flow_campaign_goals_phases(client_as, team, users):
     assert 'data-verdict="pass"' in page
     assert "5%" in page
     assert 'id="gantt-data"' in page
+    assert "KPI added: Impressions" in page  # codes in the feed read as labels
 
 
 def test_bad_input_shows_field_errors_not_500(client_as, team, users):
