@@ -2,8 +2,9 @@
 
 Follows the public API documentation (developers.weixin.qq.com/doc/offiaccount):
 
-- ``GET  /cgi-bin/token`` — access_token from appid + secret, valid ``expires_in``
-  seconds; cached (Django cache, shared by workers) until shortly before expiry;
+- ``POST /cgi-bin/stable_token`` — access_token from appid + secret (in the body,
+  never in a URL), valid ``expires_in`` seconds; cached (Django cache, shared by
+  workers) until shortly before expiry;
 - ``POST /cgi-bin/draft/add`` then ``POST /cgi-bin/freepublish/submit`` to publish,
   ``POST /cgi-bin/freepublish/get`` to learn the article URL;
 - ``POST /datacube/getarticlesummary`` (one day per call) and
@@ -99,10 +100,13 @@ class WeChatOfficialAccountConnector(Connector):
             if cached:
                 self.token_expires_at = datetime.datetime.fromisoformat(cached["expires_at"])
                 return cached["token"]
+        # The stable-token endpoint takes the secret in the body, so it never
+        # appears in a URL (proxy or urllib3 debug logs); a refresh after an
+        # invalid-token error forces a new token.
         data = self._send(
-            "GET", "/cgi-bin/token",
-            params={"grant_type": "client_credential", "appid": self.app_id,
-                    "secret": self._app_secret},
+            "POST", "/cgi-bin/stable_token",
+            json={"grant_type": "client_credential", "appid": self.app_id,
+                  "secret": self._app_secret, "force_refresh": refresh},
         )
         errcode = data.get("errcode", 0)
         if errcode:

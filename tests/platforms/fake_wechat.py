@@ -75,10 +75,11 @@ class Handler(BaseHTTPRequestHandler):
         server.calls.append((url.path, query, body))
         state = server.state
 
-        if url.path == "/cgi-bin/token":
+        if url.path == "/cgi-bin/stable_token":
+            assert body["grant_type"] == "client_credential"
             if state["token_error"]:
                 return self._send({"errcode": state["token_error"], "errmsg": "invalid credential"})
-            if query.get("appid") != APP_ID or query.get("secret") != APP_SECRET:
+            if body.get("appid") != APP_ID or body.get("secret") != APP_SECRET:
                 return self._send({"errcode": 40125, "errmsg": "invalid appsecret"})
             server.tokens_issued += 1
             return self._send({"access_token": server.valid_token(), "expires_in": 7200})

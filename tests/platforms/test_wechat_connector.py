@@ -49,10 +49,12 @@ def paths(server):
 def test_access_token_is_fetched_once_and_cached(server, client):
     client.health_check()
     client.health_check()
-    assert paths(server).count("/cgi-bin/token") == 1
-    assert server.calls[0][1] == {
+    assert paths(server).count("/cgi-bin/stable_token") == 1
+    path, query, body = server.calls[0]
+    assert query == {}  # the secret never travels in a URL
+    assert body == {
         "grant_type": "client_credential", "appid": fake_wechat.APP_ID,
-        "secret": fake_wechat.APP_SECRET,
+        "secret": fake_wechat.APP_SECRET, "force_refresh": False,
     }
     assert client.token_expires_at > timezone.now() + datetime.timedelta(minutes=100)
 
@@ -63,7 +65,7 @@ def test_token_cache_is_shared_between_connector_instances(server, client):
         app_id=fake_wechat.APP_ID, app_secret=fake_wechat.APP_SECRET, base_url=server.url
     )
     other.health_check()
-    assert paths(server).count("/cgi-bin/token") == 1
+    assert paths(server).count("/cgi-bin/stable_token") == 1
 
 
 def test_publish_adds_draft_then_submits_and_returns_article_url(server, client):
@@ -72,7 +74,7 @@ def test_publish_adds_draft_then_submits_and_returns_article_url(server, client)
     assert result.url == "https://mp.weixin.qq.com/s/ARTICLE_1"
     assert result.pending is False
     assert paths(server) == [
-        "/cgi-bin/token", "/cgi-bin/draft/add", "/cgi-bin/freepublish/submit",
+        "/cgi-bin/stable_token", "/cgi-bin/draft/add", "/cgi-bin/freepublish/submit",
         "/cgi-bin/freepublish/get",
     ]
     article = server.calls[1][2]["articles"][0]
@@ -106,7 +108,9 @@ def test_invalid_token_is_refreshed_once_and_retried(server, client, errcode):
     server.state["fail_next"] = [errcode]
     result = client.health_check()
     assert result.ok
-    assert paths(server).count("/cgi-bin/token") == 2
+    assert paths(server).count("/cgi-bin/stable_token") == 2
+    refresh = [c for c in server.calls if c[0] == "/cgi-bin/stable_token"][1]
+    assert refresh[2]["force_refresh"] is True
     assert paths(server).count("/cgi-bin/getcallbackip") == 3
 
 
@@ -114,7 +118,7 @@ def test_token_invalid_twice_is_an_auth_error(server, client):
     server.state["fail_next"] = [40001, 40001]
     with pytest.raises(AuthConnectorError):
         client.health_check()
-    assert paths(server).count("/cgi-bin/token") == 2
+    assert paths(server).count("/cgi-bin/stable_token") == 2
 
 
 @pytest.mark.parametrize("errcode", [45009, 45011, -1])
