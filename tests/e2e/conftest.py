@@ -70,7 +70,7 @@ def page_as(browser, seeded_live_server):
         page.goto(f"{seeded_live_server}/accounts/login/")
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", DEMO_PASSWORD)
-        page.click("button[type=submit]")
+        page.click("main form button[type=submit]")
         page.wait_for_url(f"{seeded_live_server}/")
         return page
 

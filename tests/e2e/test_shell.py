@@ -33,7 +33,7 @@ def test_wrong_password_shows_a_message_not_a_trace(browser, seeded_live_server)
     page.goto(f"{seeded_live_server}/accounts/login/")
     page.fill("input[name=username]", "marketer")
     page.fill("input[name=password]", "wrong-password")
-    page.click("button[type=submit]")
+    page.click("main form button[type=submit]")
 
     expect(page.get_by_test_id("login-error")).to_contain_text("用户名或密码不正确")
     assert "Traceback" not in page.content()
