@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 AGE_BANDS = ("under-18", "18-24", "25-34", "35-44", "45-54", "55+")
 GENDERS = ("any", "female", "male")
@@ -216,7 +217,10 @@ def _explain(
             "value": round(float(profile.business_fit.get(audience.business, 0.5)) * 100),
         }
     )
-    sentence = pieces[0] + " (" + "; ".join(details) + ")"
+    separator = pgettext("list separator", "; ")
+    sentence = _("%(summary)s (%(details)s)") % {
+        "summary": pieces[0], "details": separator.join(details),
+    }
     format_label = _("video") if audience.content_format == "video" else _("image-text")
     sentence += _("; %(level)s fit for %(format)s content") % {
         "level": _level(factors["format"]), "format": format_label,
@@ -229,7 +233,7 @@ def _explain(
         }
     else:
         sentence += _("; no paid promotion planned, so ad policy does not weigh")
-    return sentence + "."
+    return _("%(sentence)s.") % {"sentence": sentence}
 
 
 def recommend_query(
