@@ -28,7 +28,7 @@ def test_language_switch_to_english_changes_navigation_and_persists(page_as, see
 
 
 def test_wrong_password_shows_a_message_not_a_trace(browser, seeded_live_server):
-    context = browser.new_context()
+    context = browser.new_context(locale="zh-CN")
     page = context.new_page()
     page.goto(f"{seeded_live_server}/accounts/login/")
     page.fill("input[name=username]", "marketer")
