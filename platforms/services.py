@@ -6,13 +6,14 @@ import re
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from teams.models import Membership, Team
+from teams.models import Membership, Task, Team
 from teams.roles import Role
 from teams.selectors import user_can
 from teams.services import audit_record, task_create
@@ -343,6 +344,7 @@ def accounts_check_expiry(*, today: datetime.date | None = None) -> dict[str, in
     from .selectors import accounts_expiring
 
     today = today or timezone.localdate()
+    account_type = ContentType.objects.get_for_model(PlatformAccount)
     warned = expired = 0
     with translation.override(settings.LANGUAGE_CODE):
         for account in accounts_expiring(EXPIRY_WARNING_DAYS, today):
@@ -371,6 +373,12 @@ def accounts_check_expiry(*, today: datetime.date | None = None) -> dict[str, in
                         "what": label, "account": str(account), "date": date.isoformat(),
                     }
                     for person in _expiry_recipients(account):
+                        # One warning per lapse: a task already done is not handed out again.
+                        if Task.objects.filter(
+                            source_type=account_type, source_id=str(account.pk),
+                            owner=person, title=title[:200],
+                        ).exists():
+                            continue
                         task_create(
                             team=account.team, owner=person, title=title[:200],
                             due_date=date, source=account,

@@ -32,6 +32,9 @@ def test_document_expiring_within_30_days_warns_owner_and_managers_once(team, us
     assert {t.owner for t in tasks} == {users["marketer"], users["manager"], second_manager}
     assert tasks.count() == 3
     assert {t.due_date for t in tasks} == {soon}
+    tasks.update(status="done")
+    assert accounts_check_expiry_task.delay().get()["warned"] == 0
+    assert tasks.count() == 3
     account.refresh_from_db()
     assert account.verification_status == VerificationStatus.VERIFIED
 
