@@ -187,6 +187,11 @@ class PlatformAccount(models.Model):
     def __str__(self) -> str:
         return f"{self.platform.name} · {self.handle}"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("platforms:account_detail", args=[self.pk])
+
     @property
     def has_credentials(self) -> bool:
         return bool(self.credentials_ciphertext)
