@@ -17,9 +17,11 @@ from django.utils import timezone
 Span = tuple[int, int]
 
 # RULES.md PI-01; separators between the groups are tolerated.
-MOBILE = re.compile(r"(?<![\d\-])1[3-9]\d(?:[\s\-]?\d{4}){2}(?![\d\-])")
+# The leading literal lets the regex engine skip ahead; the character before
+# a match is checked in Python (a lookbehind would defeat that).
+MOBILE = re.compile(r"1[3-9]\d(?:[\s\-]?\d{4}){2}(?![\d\-])")
 # RULES.md PI-02: 17 digits + check character, not inside a longer run.
-RESIDENT_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+RESIDENT_ID = re.compile(r"\d{17}[\dXx](?![0-9A-Za-z])")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
@@ -30,6 +32,7 @@ DRAW_TIME = re.compile(
 )
 PRIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(万|千)?\s*(?:元|块|人民币|RMB)", re.IGNORECASE)
 AD_LABEL = re.compile(r"广告")
+_DIGIT = re.compile(r"\d")
 
 
 def resident_id_valid(number: str) -> bool:
@@ -55,6 +58,9 @@ def mask_resident_id(value: str) -> str:
     return f"{value[:6]}{'*' * (len(value) - 10)}{value[-4:]}" if len(value) == 18 else "***"
 
 
+# Detectors that can only fire on paid promotion: skipped otherwise.
+PAID_ONLY = frozenset({"paid_without_label", "paid_without_filing"})
+
 MASKERS: dict[str, Callable[[str], str]] = {
     "mobile_number": mask_mobile,
     "resident_id": mask_resident_id,
@@ -62,15 +68,22 @@ MASKERS: dict[str, Callable[[str], str]] = {
 
 
 def _mobile(text: str, **_: Any) -> list[Span]:
-    if not any(c.isdigit() for c in text):
+    if _DIGIT.search(text) is None:
         return []
-    return [m.span() for m in MOBILE.finditer(text)]
+    return [
+        m.span() for m in MOBILE.finditer(text)
+        if m.start() == 0 or not (text[m.start() - 1].isdigit() or text[m.start() - 1] == "-")
+    ]
 
 
 def _resident_id(text: str, **_: Any) -> list[Span]:
-    if not any(c.isdigit() for c in text):
+    if _DIGIT.search(text) is None:
         return []
-    return [m.span() for m in RESIDENT_ID.finditer(text) if resident_id_valid(m.group(0))]
+    return [
+        m.span() for m in RESIDENT_ID.finditer(text)
+        if (m.start() == 0 or not text[m.start() - 1].isascii() or not text[m.start() - 1].isalnum())
+        and resident_id_valid(m.group(0))
+    ]
 
 
 def _paid_without_label(text: str, *, is_paid_promotion: bool, **_: Any) -> list[Span]:

@@ -31,6 +31,27 @@ _WORD_CHAR = re.compile(r"[\w\u3400-\u9fff\uf900-\ufaff]")
 _WINDOW = 6
 
 
+def _required_literals(pattern: re.Pattern) -> str:
+    """Characters every match of ``pattern`` contains (top-level literals only).
+
+    A cheap ``in`` test on them skips regexes that cannot match; when the
+    pattern cannot be analysed the answer is empty and the regex always runs.
+    """
+    try:
+        from re import _constants, _parser  # private, hence the fallback
+    except ImportError:  # pragma: no cover - other Python versions
+        return ""
+    try:
+        parsed = _parser.parse(pattern.pattern, pattern.flags)
+    except (re.error, TypeError, ValueError):  # pragma: no cover
+        return ""
+    chars = []
+    for op, arg in parsed:
+        if op is _constants.LITERAL:
+            chars.append(chr(arg).lower())
+    return "".join(dict.fromkeys(chars))
+
+
 def _lang_is_zh(language: str | None) -> bool:
     return (language or "zh").lower().startswith("zh")
 
@@ -174,11 +195,29 @@ class CompiledRules:
                 values.append((term.kind, term.rule, term.note))
             if term.kind in (KIND_WORD, KIND_PREFIX):
                 words.add(term.text)
-        for key_text, values in entries.items():
-            self.automaton.add_word(key_text, (len(key_text), tuple(values)))
+        # An exemption phrase matters only where a term or pattern could hit
+        # inside it; the others (most of AB-05's list) are left out of the
+        # automaton so that ordinary words cost nothing at scan time.
+        term_keys = [k for k, vs in entries.items() if any(v[0] != KIND_EXEMPT for v in vs)]
+        for key_text, values in list(entries.items()):
+            kept = [v for v in values if v[0] != KIND_EXEMPT] or (
+                values
+                if any(t in key_text for t in term_keys)
+                or any(p.search(key_text) for _c, p in self.regexes)
+                else []
+            )
+            if kept:
+                self.automaton.add_word(key_text, (len(key_text), tuple(kept)))
+            else:
+                del entries[key_text]
         if entries:
             self.automaton.make_automaton()
         self.has_terms = bool(entries)
+        self.regex_needs = [(code, p, _required_literals(p)) for code, p in self.regexes]
+        self.exempt_regex_needs = [
+            (code, p, note, _required_literals(p)) for code, p, note in self.exempt_regexes
+        ]
+        self.scoped = {r.code: r.platforms for r in self.rules.values() if r.platforms}
         self.detector_rules = [r for r in self.rules.values() if r.detector]
         segment.teach_words(words)
 
@@ -192,7 +231,7 @@ class CompiledRules:
         filing: Any = None,
         today: datetime.date | None = None,
     ) -> CheckResult:
-        rules = self.rules
+        scoped = self.scoped
         lowered = text.lower()
         if len(lowered) != len(text):  # a few characters change length when lowered
             lowered = text
@@ -204,15 +243,17 @@ class CompiledRules:
                 for kind, code, note in values:
                     if kind == KIND_EXEMPT:
                         exempt_spans.append((start, end, code, text[start:end], note))
-                    elif rules[code].applies_on(platform):
+                    elif code not in scoped or platform in scoped[code]:
                         candidates.append((start, end, code, kind))
-        for code, pattern in self.regexes:
-            if rules[code].applies_on(platform):
+        for code, pattern, needs in self.regex_needs:
+            if (code not in scoped or platform in scoped[code]) and all(c in lowered for c in needs):
                 for m in pattern.finditer(text):
                     if m.end() > m.start():
                         candidates.append((m.start(), m.end(), code, KIND_REGEX))
         if candidates:
-            for code, pattern, note in self.exempt_regexes:
+            for code, pattern, note, needs in self.exempt_regex_needs:
+                if needs and not all(c in lowered for c in needs):
+                    continue
                 for m in pattern.finditer(text):
                     exempt_spans.append((m.start(), m.end(), code, m.group(0), note))
 
@@ -221,7 +262,9 @@ class CompiledRules:
         kept: list[tuple[int, int, str, str]] = []
         for cand in candidates:
             start, end, code, kind = cand
-            cover = next((x for x in exempt_spans if x[0] <= start and end <= x[1]), None)
+            cover = None
+            if exempt_spans:
+                cover = next((x for x in exempt_spans if x[0] <= start and end <= x[1]), None)
             if cover is not None:
                 exemptions.append(
                     Exemption(code, start, end, text[start:end], cover[3], cover[4])
@@ -234,6 +277,8 @@ class CompiledRules:
 
         spans: list[tuple[int, int, str]] = [(s, e, code) for s, e, code, _k in confirmed]
         for rule in self.detector_rules:
+            if rule.detector in detectors.PAID_ONLY and not is_paid_promotion:
+                continue
             if not rule.applies_on(platform) or self._suppressed(rule.code, text, unless_cache):
                 continue
             spans.extend(
@@ -283,6 +328,12 @@ class CompiledRules:
                 and _WORD_CHAR.match(text, end) is not None
                 and _WORD_CHAR.match(text, end - 1) is not None
             )
+            # Most glued candidates sit beside characters no dictionary word
+            # spans; only the rest need jieba's verdict on a window.
+            if glued_start and not segment.crosses_word(text, start):
+                glued_start = False
+            if glued_end and not segment.crosses_word(text, end):
+                glued_end = False
             if glued_start or glued_end:
                 doubtful.append((cand, glued_start, glued_end))
             else:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import re
 import threading
+import time
 from typing import Any
 
 from django.db import connection
@@ -19,12 +20,19 @@ from .engine import CheckResult, CompiledRules, RuleSpec, TermSpec
 
 _lock = threading.Lock()
 _compiled: CompiledRules | None = None
+_checked_at = 0.0
+# Outside a transaction the version is read at most once a second per
+# process: an edit made in another process shows within a second, one made in
+# this process at once (``invalidate``). Inside a transaction it is read on
+# every call, so a rolled-back edit never leaves a stale automaton behind.
+RECHECK_SECONDS = 1.0
 
 
 def invalidate() -> None:
     """Forget the compiled rule set (called when rules are edited)."""
-    global _compiled
+    global _compiled, _checked_at
     _compiled = None
+    _checked_at = 0.0
 
 
 def _active_key() -> tuple[int, int, str] | None:
@@ -69,14 +77,20 @@ def _build(key: tuple[int, int, str]) -> CompiledRules:
 
 def compiled_rules() -> CompiledRules:
     """The active rule set, compiled; rebuilt when its version changes."""
-    global _compiled
+    global _compiled, _checked_at
+    current = _compiled
+    # _checked_at is only ever set outside a transaction (below), so a fresh
+    # timestamp means the key was read from committed data.
+    if current is not None and time.monotonic() - _checked_at < RECHECK_SECONDS:
+        return current
+    in_transaction = connection.in_atomic_block
     key = _active_key()
     if key is None:
         from compliance.services import ruleset_ensure_default
 
         ruleset_ensure_default()
         key = _active_key()
-    current = _compiled
+    _checked_at = 0.0 if in_transaction else time.monotonic()
     if current is not None and current.key == key:
         return current
     with _lock:

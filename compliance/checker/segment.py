@@ -7,6 +7,7 @@ taught to it so that a term segments as one word where it really is one.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Iterable
 
@@ -42,6 +43,34 @@ def teach_words(words: Iterable[str]) -> None:
                 tk.add_word(word)
                 _taught.add(word)
         _taught.intersection_update(wanted | _taught)
+
+
+_ALNUM = re.compile(r"[a-zA-Z0-9]")
+
+
+def crosses_word(text: str, pos: int, reach: int = 8) -> bool:
+    """Whether jieba could join the characters on both sides of ``pos``.
+
+    True when a dictionary word starts before ``pos`` and ends after it, or
+    both neighbours are ASCII letters/digits (jieba keeps those runs whole).
+    When False, jieba is certain to cut at ``pos`` and need not be run: this
+    is the dictionary walk of ``Tokenizer.get_DAG`` limited to one offset.
+    """
+    if _ALNUM.match(text, pos - 1) and _ALNUM.match(text, pos):
+        return True
+    freq = tokenizer().FREQ
+    n = len(text)
+    for i in range(max(0, pos - reach), pos):
+        # The dictionary holds every prefix of every word, so a word from i
+        # across pos exists only if text[i:pos+1] is such a prefix.
+        j = pos + 1
+        fragment = text[i:j]
+        while j <= n and fragment in freq:
+            if freq[fragment]:
+                return True
+            j += 1
+            fragment = text[i:j]
+    return False
 
 
 def boundaries(text: str, lo: int, hi: int) -> set[int]:
