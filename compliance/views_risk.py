@@ -3,7 +3,7 @@
 import json
 
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,10 +14,12 @@ from teams.selectors import teams_visible_to, user_can, user_can_anywhere
 from . import selectors_privacy, selectors_risk, services_privacy, services_risk
 from .forms_risk import (
     ConsentForm,
+    DrillForm,
     DrillRunForm,
     DSRForm,
     DSRStatusForm,
     IncidentForm,
+    PlanForm,
     StatusForm,
     UpdateForm,
 )
@@ -123,13 +125,56 @@ def plan_list(request):
 
 def plan_detail(request, pk: int):
     plan = _or_404(selectors_risk.plan_get, request.user, pk)
-    return render(request, "compliance/risk/plan_detail.html", {"plan": plan})
+    return render(request, "compliance/risk/plan_detail.html", {
+        "plan": plan, "can_edit": user_can(request.user, plan.team, "emergency_plan.edit"),
+    })
+
+
+def plan_edit(request, pk: int | None = None):
+    """Create a plan, or edit one; only holders of ``emergency_plan.edit``."""
+    plan = _or_404(selectors_risk.plan_get, request.user, pk) if pk else None
+    teams = _teams_where(request.user, "emergency_plan.edit")
+    if not teams or (plan and plan.team_id not in {t.pk for t in teams}):
+        raise PermissionDenied
+    initial = PlanForm.initial_for(plan) if plan else None
+    form = PlanForm(request.POST or None, initial=initial, teams=teams)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services_risk.emergency_plan_save(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Emergency plan saved."))
+            return redirect("compliance:plan_detail", pk=saved.pk)
+    return render(request, "compliance/risk/plan_form.html", {"form": form, "plan": plan},
+                  status=400 if request.method == "POST" else 200)
+
+
+def _drill_page(request, *, run_form=None, form_drill=None, drill_form=None, status=200):
+    teams = _teams_where(request.user, "emergency_plan.edit")
+    return render(request, "compliance/risk/drill_list.html", {
+        "drills": selectors_risk.drills_for(request.user), "form": run_form or DrillRunForm(),
+        "form_drill": form_drill, "blank_form": DrillRunForm(), "drill_form": drill_form or DrillForm(teams=teams),
+        "can_schedule": bool(teams),
+    }, status=status)
 
 
 def drill_list(request):
-    return render(request, "compliance/risk/drill_list.html", {
-        "drills": selectors_risk.drills_for(request.user), "form": DrillRunForm(),
-    })
+    if request.method == "POST":
+        teams = _teams_where(request.user, "emergency_plan.edit")
+        if not teams:
+            raise PermissionDenied
+        form = DrillForm(request.POST, teams=teams)
+        if form.is_valid():
+            try:
+                services_risk.drill_create(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("Drill scheduled."))
+                return redirect("compliance:drill_list")
+        return _drill_page(request, drill_form=form, status=400)
+    return _drill_page(request)
 
 
 @require_POST
@@ -144,9 +189,7 @@ def drill_run(request, pk: int):
         else:
             messages.success(request, _("Drill run recorded."))
             return redirect("compliance:drill_list")
-    return render(request, "compliance/risk/drill_list.html", {
-        "drills": selectors_risk.drills_for(request.user), "form": form, "form_drill": drill.pk,
-    }, status=400)
+    return _drill_page(request, run_form=form, form_drill=drill.pk, status=400)
 
 
 # --- privacy ledger ---------------------------------------------------------

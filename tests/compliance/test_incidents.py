@@ -206,3 +206,73 @@ def test_plan_and_drill_pages(team, users, plan, client_as):
     detail = client.get(f"/compliance/plans/{plan.pk}/").content.decode()
     assert "账号正在与平台沟通处理中。" in detail
     assert client.get("/compliance/drills/").status_code == 200
+
+
+def test_plan_edit_page_saves_steps_and_statements(team, users, plan, client_as):
+    client = client_as(users["manager"])
+    form = client.get(f"/compliance/plans/{plan.pk}/edit/").content.decode()
+    assert "联系平台客服 | marketer | 2" in form
+    response = client.post("/compliance/plans/new/", {
+        "team": team.pk, "incident_type": "data_leak", "name": "数据泄露预案",
+        "description": "", "steps": "封堵泄露途径 | admin | 1\n通知受影响个人 | manager | 72",
+        "holding_statements": "致用户\n我们已启动调查。\n\n第二条口径"})
+    assert response.status_code == 302
+    saved = EmergencyPlan.objects.get(team=team, incident_type="data_leak")
+    assert [(s.title, s.owner_role, s.due_offset_hours) for s in saved.steps.all()] == [
+        ("封堵泄露途径", "admin", 1), ("通知受影响个人", "manager", 72)]
+    assert saved.holding_statements == [{"title": "致用户", "body": "我们已启动调查。"},
+                                        {"title": "", "body": "第二条口径"}]
+    bad = client.post("/compliance/plans/new/", {
+        "team": team.pk, "incident_type": "other", "name": "x", "steps": "步骤 | wizard | x"})
+    assert bad.status_code == 400
+    assert client_as(users["marketer"]).get("/compliance/plans/new/").status_code == 403
+
+
+def test_drill_page_schedules_and_records_runs(team, users, plan, client_as):
+    client = client_as(users["manager"])
+    today = timezone.localdate()
+    response = client.post("/compliance/drills/", {
+        "team": team.pk, "title": "季度封号演练", "plan": plan.pk,
+        "next_due": today.isoformat(), "interval_days": 90})
+    assert response.status_code == 302
+    drill = Drill.objects.get(title="季度封号演练")
+    assert drill.owner == users["manager"]
+    bad = client.post(f"/compliance/drills/{drill.pk}/run/", {"ran_on": today.isoformat(),
+                                                              "log": ""})
+    assert bad.status_code == 400
+    client.post(f"/compliance/drills/{drill.pk}/run/", {"ran_on": today.isoformat(),
+                                                        "log": "演练完成", "lessons_learned": "x"})
+    drill.refresh_from_db()
+    assert drill.next_due == today + datetime.timedelta(days=90)
+    assert client_as(users["analyst"]).post(f"/compliance/drills/{drill.pk}/run/", {
+        "ran_on": today.isoformat(), "log": "y"}).status_code == 403
+    assert client_as(users["marketer"]).post("/compliance/drills/", {
+        "team": team.pk, "title": "x", "next_due": today.isoformat(),
+        "interval_days": 1}).status_code == 403
+
+
+def test_beat_tasks_for_spikes_and_drills(team, users, plan):
+    from compliance.tasks import drill_reminders_task, opinion_spike_check_all_task
+
+    assert opinion_spike_check_all_task.delay().get() == []
+    Drill.objects.create(team=team, plan=plan, title="到期演练", owner=users["reviewer"],
+                         next_due=timezone.localdate())
+    assert drill_reminders_task.delay().get() == 1
+    assert drill_reminders_task.delay().get() == 0
+
+
+def test_risk_list_pages_query_counts_are_constant(team, users, client_as,
+                                                   django_assert_max_num_queries):
+    for kind in ("account_banned", "content_complaint", "data_leak"):
+        p = emergency_plan_save(actor=users["admin"], team=team, incident_type=kind, name=kind,
+                                steps=STEPS)
+        for i in range(3):
+            drill = Drill.objects.create(team=team, plan=p, title=f"{kind}-{i}",
+                                         owner=users["manager"], next_due=timezone.localdate())
+            drill_run_record(actor=users["manager"], drill=drill, ran_on=timezone.localdate(),
+                             log="ok")
+    client = client_as(users["manager"])
+    with django_assert_max_num_queries(15):
+        assert client.get("/compliance/plans/").status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get("/compliance/drills/").status_code == 200

@@ -241,3 +241,14 @@ def test_ui_privacy_forms(team, users, client_as, outsider):
     assert json.loads(export.content)["subject_ref"] == "w1"
     assert client_as(outsider).get(
         f"/compliance/privacy/requests/{dsr.pk}/export/").status_code == 404
+
+
+def test_privacy_page_query_count_is_constant(team, users, client_as,
+                                              django_assert_max_num_queries):
+    for _ in range(8):
+        ConsentRecordFactory(team=team)
+        DataSubjectRequestFactory(team=team)
+    client = client_as(users["marketer"])
+    with django_assert_max_num_queries(15):
+        response = client.get("/compliance/privacy/")
+    assert response.content.decode().count("138****5678") == 8
