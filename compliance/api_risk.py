@@ -3,7 +3,8 @@
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -66,6 +67,7 @@ class SentimentView(APIView):
 
 # --- shared -------------------------------------------------------------------
 
+@extend_schema_field(OpenApiTypes.INT)
 class TeamField(serializers.PrimaryKeyRelatedField):
     """A team the user can see; others are "does not exist" (no existence leak)."""
 
@@ -102,10 +104,15 @@ class OpinionIngestSerializer(serializers.Serializer):
     items = SignalItemSerializer(many=True, allow_empty=False, max_length=MAX_TEXTS)
 
 
+class OpinionIngestResponseSerializer(serializers.Serializer):
+    recorded = serializers.IntegerField()
+    incident = serializers.IntegerField(allow_null=True)
+
+
 class OpinionIngestView(APIView):
     """Feed scored interactions; a negative spike opens one incident (S3.2.1)."""
 
-    @extend_schema(request=OpinionIngestSerializer)
+    @extend_schema(request=OpinionIngestSerializer, responses=OpinionIngestResponseSerializer)
     def post(self, request):
         serializer = OpinionIngestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
@@ -467,7 +474,7 @@ class DataSubjectRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
                                         **serializer.validated_data)
         return Response(DSRSerializer(dsr).data)
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={(200, "application/json"): OpenApiTypes.OBJECT})
     @action(detail=True, methods=["get"])
     def export(self, request, pk=None):
         """JSON download of what the system holds on the request's data subject."""
