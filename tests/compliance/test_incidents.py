@@ -276,3 +276,18 @@ def test_risk_list_pages_query_counts_are_constant(team, users, client_as,
         assert client.get("/compliance/plans/").status_code == 200
     with django_assert_max_num_queries(20):
         assert client.get("/compliance/drills/").status_code == 200
+
+
+@pytest.mark.parametrize("role", ["admin", "manager", "marketer", "reviewer", "analyst"])
+def test_every_role_can_open_the_risk_and_privacy_pages(team, users, plan, client_as, role):
+    incident = incident_open(actor=users["manager"], team=team, incident_type="account_banned",
+                             title="账号异常")
+    client = client_as(users[role])
+    for url in ("/compliance/incidents/", f"/compliance/incidents/{incident.pk}/",
+                "/compliance/plans/", f"/compliance/plans/{plan.pk}/", "/compliance/drills/",
+                "/compliance/privacy/", "/compliance/incidents/?status=all"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    html = client.get(f"/compliance/incidents/{incident.pk}/").content.decode()
+    can_manage = role != "analyst"
+    assert ("添加进展" in html or "Add update" in html) is can_manage
