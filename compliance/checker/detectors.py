@@ -32,6 +32,10 @@ DRAW_TIME = re.compile(
 )
 PRIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(万|千)?\s*(?:元|块|人民币|RMB)", re.IGNORECASE)
 AD_LABEL = re.compile(r"广告")
+# Sponsored copy with a purchase link counts as paid promotion (RULES.md ID-01)
+# even when the paid flag was not set.
+SPONSORED = re.compile(r"品牌合作|商务合作|合作推广|赞助|恰饭|推广合作|#合作")
+PURCHASE_LINK = re.compile(r"链接|👉|https?://|购买入口|下单入口|小黄车|点击购买|戳购买")
 _DIGIT = re.compile(r"\d")
 
 
@@ -59,7 +63,7 @@ def mask_resident_id(value: str) -> str:
 
 
 # Detectors that can only fire on paid promotion: skipped otherwise.
-PAID_ONLY = frozenset({"paid_without_label", "paid_without_filing"})
+PAID_ONLY = frozenset({"paid_without_filing"})
 
 MASKERS: dict[str, Callable[[str], str]] = {
     "mobile_number": mask_mobile,
@@ -87,8 +91,13 @@ def _resident_id(text: str, **_: Any) -> list[Span]:
 
 
 def _paid_without_label(text: str, *, is_paid_promotion: bool, **_: Any) -> list[Span]:
-    if is_paid_promotion and AD_LABEL.search(text) is None:
+    if AD_LABEL.search(text) is not None:
+        return []
+    if is_paid_promotion:
         return [(0, 0)]
+    sponsored = SPONSORED.search(text)
+    if sponsored is not None and PURCHASE_LINK.search(text) is not None:
+        return [sponsored.span()]
     return []
 
 

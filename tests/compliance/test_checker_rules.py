@@ -185,6 +185,12 @@ def test_dated_and_sourced_ranking_is_exempt_but_bare_ranking_is_not():
     assert _rules(check_text("本品牌销量第一")) == ["AB-03"]
 
 
+def test_sponsored_copy_with_a_purchase_link_needs_the_label_even_unflagged():
+    assert _rules(check_text("品牌合作：这款面霜真的好用，链接👉")) == ["ID-01"]
+    assert check_text("广告｜品牌合作：这款面霜真的好用，链接👉").findings == []
+    assert check_text("这款面霜真的好用，链接在评论区").findings == []
+
+
 def test_warn_findings_do_not_block():
     result = check_text("专利配方，99%用户见效")
 
