@@ -87,7 +87,9 @@ PROFILES = {
         (0.00, 0.15, 0.42, 0.28, 0.11, 0.04), 0.45,
         ["business", "career", "technology", "finance", "b2b"],
         {"b2b": 1.0, "b2c": 0.2}, [ARTICLE, IMAGE_TEXT, SHORT],
-        {"video": 0.4, "image_text": 0.8}, "low", (True, True, True), 365,
+        # LinkedIn runs native video and sponsored-content ads for business
+        # audiences (S2.2.1: business people → LinkedIn).
+        {"video": 0.6, "image_text": 0.8}, "medium", (True, True, True), 365,
         [BL],
     ),
 }
