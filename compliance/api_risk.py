@@ -338,6 +338,7 @@ class DrillViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 class ConsentSerializer(serializers.ModelSerializer):
     """Personal fields come masked unless the reader holds ``privacy.view_personal``."""
 
+    subject_ref = serializers.SerializerMethodField()
     subject_name = serializers.SerializerMethodField()
     subject_phone = serializers.SerializerMethodField()
     subject_id_number = serializers.SerializerMethodField()
@@ -356,6 +357,9 @@ class ConsentSerializer(serializers.ModelSerializer):
             cache[record.pk] = selectors_privacy.personal_fields(
                 self.context["request"].user, record)
         return cache[record.pk]
+
+    def get_subject_ref(self, record) -> str:
+        return self._personal(record)["subject_ref"]
 
     def get_subject_name(self, record) -> str:
         return self._personal(record)["name"]
@@ -389,6 +393,14 @@ class ConsentCreateSerializer(serializers.Serializer):
     guardian_consent = serializers.BooleanField(default=False)
 
 
+class CorrectSerializer(serializers.Serializer):
+    subject_name = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    subject_phone = serializers.RegexField(r"^\+?[\d\- ]{0,20}$", max_length=32, required=False,
+                                           allow_blank=True)
+    subject_id_number = serializers.RegexField(r"^[0-9Xx]{0,18}$", max_length=32,
+                                               required=False, allow_blank=True)
+
+
 class WithdrawSerializer(serializers.Serializer):
     channel = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
 
@@ -413,6 +425,17 @@ class ConsentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             actor=request.user, **serializer.validated_data)
         return Response(self.get_serializer(record).data, status=201)
 
+    @extend_schema(request=CorrectSerializer, responses=ConsentSerializer)
+    @action(detail=True, methods=["post"])
+    def correct(self, request, pk=None):
+        """Correct the person's details (PIPL Art. 46)."""
+        record = self.get_object()
+        serializer = CorrectSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services_privacy.consent_correct(actor=request.user, record=record,
+                                         **serializer.validated_data)
+        return Response(self.get_serializer(record).data)
+
     @extend_schema(request=WithdrawSerializer, responses=ConsentSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
@@ -425,10 +448,15 @@ class ConsentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
 
 class DSRSerializer(serializers.ModelSerializer):
+    subject_ref = serializers.SerializerMethodField()
+
     class Meta:
         model = DataSubjectRequest
         fields = ["id", "team", "subject_ref", "kind", "status", "details", "received_at",
                   "due_date", "completed_at", "refusal_reason"]
+
+    def get_subject_ref(self, dsr) -> str:
+        return selectors_privacy.shown_subject_ref(self.context["request"].user, dsr)
 
 
 class DSRCreateSerializer(serializers.Serializer):
@@ -462,7 +490,7 @@ class DataSubjectRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
         serializer = DSRCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         dsr = services_privacy.dsr_create(actor=request.user, **serializer.validated_data)
-        return Response(DSRSerializer(dsr).data, status=201)
+        return Response(self.get_serializer(dsr).data, status=201)
 
     @extend_schema(request=DSRStatusSerializer, responses=DSRSerializer)
     @action(detail=True, methods=["post"])
@@ -472,7 +500,7 @@ class DataSubjectRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
         serializer.is_valid(raise_exception=True)
         services_privacy.dsr_set_status(actor=request.user, request=dsr,
                                         **serializer.validated_data)
-        return Response(DSRSerializer(dsr).data)
+        return Response(self.get_serializer(dsr).data)
 
     @extend_schema(responses={(200, "application/json"): OpenApiTypes.OBJECT})
     @action(detail=True, methods=["get"])

@@ -37,6 +37,17 @@ def mask_name(value: str) -> str:
     return value[0] + "*" * (len(value) - 2) + value[-1]
 
 
+_PHONE_OR_ID = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$|^\d{17}[\dXx]$")
+
+
+def mask_subject_ref(value: str) -> str:
+    """Identifiers are meant to be pseudonymous; a phone or ID number used as one is masked."""
+    compact = re.sub(r"[\s-]", "", value or "")
+    if not _PHONE_OR_ID.match(compact):
+        return value
+    return mask_id_number(compact) if len(compact) == 18 else mask_phone(compact)
+
+
 def can_view_personal(user: AbstractBaseUser, team: Team | int) -> bool:
     return user_can(user, team, "privacy.view_personal")
 
@@ -45,9 +56,18 @@ def personal_fields(user: AbstractBaseUser, record: ConsentRecord) -> dict:
     """Name, phone and ID number of a consent record, masked unless the user may see them."""
     if can_view_personal(user, record.team_id):
         return {"name": record.subject_name, "phone": record.subject_phone,
-                "id_number": record.subject_id_number, "masked": False}
+                "id_number": record.subject_id_number, "subject_ref": record.subject_ref,
+                "masked": False}
     return {"name": mask_name(record.subject_name), "phone": mask_phone(record.subject_phone),
-            "id_number": mask_id_number(record.subject_id_number), "masked": True}
+            "id_number": mask_id_number(record.subject_id_number),
+            "subject_ref": mask_subject_ref(record.subject_ref), "masked": True}
+
+
+def shown_subject_ref(user: AbstractBaseUser, record) -> str:
+    """A record's subject identifier as this user may see it."""
+    if can_view_personal(user, record.team_id):
+        return record.subject_ref
+    return mask_subject_ref(record.subject_ref)
 
 
 def consents_for(user: AbstractBaseUser, *, subject_ref: str = "") -> QuerySet[ConsentRecord]:

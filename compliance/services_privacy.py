@@ -142,6 +142,36 @@ def consent_withdraw(
     return record
 
 
+def consent_correct(
+    *, actor: AbstractBaseUser, record: ConsentRecord, subject_name: str | None = None,
+    subject_phone: str | None = None, subject_id_number: str | None = None,
+) -> ConsentRecord:
+    """Correct a person's details (PIPL Art. 46); the audit row names the fields, not values."""
+    _require(actor, record.team, "privacy.edit")
+    if not user_can(actor, record.team, "privacy.view_personal"):
+        raise PermissionDenied(_("Only roles that may see personal data may correct it."))
+    if record.anonymised_at is not None:
+        raise ValidationError({"subject_ref": _("This record has been anonymised.")})
+    changes = {
+        field: value.strip()
+        for field, value in (("subject_name", subject_name), ("subject_phone", subject_phone),
+                             ("subject_id_number", subject_id_number))
+        if value is not None and value.strip() != getattr(record, field)
+    }
+    if not changes:
+        return record
+    with transaction.atomic():
+        for field, value in changes.items():
+            setattr(record, field, value)
+        record.save(update_fields=list(changes))
+        audit_record(
+            actor=actor, action="privacy.correct", target=record,
+            summary=gettext_noop("Personal details corrected: %(fields)s"),
+            data={"fields": ", ".join(sorted(changes))},
+        )
+    return record
+
+
 # --- data-subject requests (PIPL Arts. 44-47) ------------------------------
 
 def dsr_create(

@@ -183,11 +183,16 @@ def opinion_spike_check(
             .first()
         )
         if existing is not None:
-            existing.details = {**existing.details, "latest": details}
-            existing.save(update_fields=["details"])
-            IncidentUpdate.objects.create(
-                incident=existing, kind=UpdateKind.SYSTEM, message=message % data,
-            )
+            latest = existing.details.get("latest") or existing.details
+            # Only a changed picture is news: repeated checks of the same window stay quiet.
+            if (latest.get("negative_count"), latest.get("total_count")) != (
+                verdict.negative_count, verdict.total_count,
+            ):
+                existing.details = {**existing.details, "latest": details}
+                existing.save(update_fields=["details"])
+                IncidentUpdate.objects.create(
+                    incident=existing, kind=UpdateKind.SYSTEM, message=message % data,
+                )
             return existing
     rule = OpinionAlertRule.objects.filter(team=team).first()
     try:

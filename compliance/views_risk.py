@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -225,9 +226,12 @@ def privacy(request):
     consents = list(selectors_privacy.consents_for(request.user, subject_ref=subject)[:200])
     rows = [(c, selectors_privacy.personal_fields(request.user, c)) for c in consents]
     return render(request, "compliance/privacy/ledger.html", {
-        "rows": rows, "requests": selectors_privacy.requests_for(request.user)[:200],
+        "rows": rows, "requests": [
+            (dsr, selectors_privacy.shown_subject_ref(request.user, dsr))
+            for dsr in selectors_privacy.requests_for(request.user)[:200]
+        ],
         "consent_form": consent_form, "dsr_form": dsr_form, "can_edit": bool(teams),
-        "subject": subject, "status_form": DSRStatusForm(),
+        "subject": subject, "status_form": DSRStatusForm(), "today": timezone.localdate(),
         "retention": selectors_privacy.retention_overview(),
     }, status=http_status)
 

@@ -127,3 +127,12 @@ def test_api_ingest_opens_incident_and_rejects_bad_input(team, users, other_team
     assert "team" in foreign.json()
     analyst = api_as(users["analyst"]).post(url, {"team": team.pk, "items": items}, format="json")
     assert analyst.status_code == 403
+
+
+@pytest.mark.django_db
+def test_repeated_checks_of_the_same_window_add_no_timeline_noise(team):
+    _s, incident = opinion_ingest(actor=None, team=team, items=_items(6, "negative", 5), now=NOW)
+    assert incident is not None
+    for _ in range(3):
+        assert opinion_spike_check(team=team, now=NOW).pk == incident.pk
+    assert incident.updates.count() == 1

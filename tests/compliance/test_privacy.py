@@ -252,3 +252,36 @@ def test_privacy_page_query_count_is_constant(team, users, client_as,
     with django_assert_max_num_queries(15):
         response = client.get("/compliance/privacy/")
     assert response.content.decode().count("138****5678") == 8
+
+
+def test_phone_used_as_subject_identifier_is_masked_too(team, users, api_as):
+    ConsentRecordFactory(team=team, subject_ref="13912345678")
+    DataSubjectRequestFactory(team=team, subject_ref="13912345678")
+    masked = api_as(users["analyst"])
+    assert masked.get("/api/v1/compliance/consents/").json()["results"][0]["subject_ref"] == (
+        "139****5678")
+    assert masked.get("/api/v1/compliance/subject-requests/").json()["results"][0][
+        "subject_ref"] == "139****5678"
+    full = api_as(users["manager"])
+    assert full.get("/api/v1/compliance/consents/").json()["results"][0]["subject_ref"] == (
+        "13912345678")
+
+
+def test_correction_request_updates_details_and_audits_fields_only(team, users, api_as):
+    from teams.models import AuditEvent
+
+    record = ConsentRecordFactory(team=team)
+    client = api_as(users["reviewer"])
+    response = client.post(f"/api/v1/compliance/consents/{record.pk}/correct/",
+                           {"subject_phone": "13700001111"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["subject_phone"] == "13700001111"
+    event = AuditEvent.objects.get(action="privacy.correct")
+    assert event.data == {"fields": "subject_phone"}
+    assert "13700001111" not in str(event.data)
+    bad = client.post(f"/api/v1/compliance/consents/{record.pk}/correct/",
+                      {"subject_phone": "phone"}, format="json")
+    assert bad.status_code == 400
+    marketer = api_as(users["marketer"]).post(
+        f"/api/v1/compliance/consents/{record.pk}/correct/", {"subject_name": "x"}, format="json")
+    assert marketer.status_code == 403
