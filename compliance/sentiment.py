@@ -12,12 +12,21 @@ The summed evidence ``s`` becomes a probability of "positive" with a logistic
 function, ``score = 1 / (1 + exp(-K * s))``; 0.5 means no evidence.
 
 The lexicon lives in ``sentiment_data/lexicon.tsv`` (data, not code).
+
+A text with no lexicon evidence at all (an implicit complaint such as
+"到手只有一个") falls back to a small character-bigram Naive Bayes model,
+``sentiment_data/fallback_nb.json``, built from the training portion of the
+labelled set (every line except each 5th) with
+``python -m compliance.sentiment build tests/compliance/sentiment_labelled.jsonl``.
+Questions without evidence stay neutral.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
+import sys
 import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -38,7 +47,13 @@ NEGATIVE = "negative"
 NEUTRAL = "neutral"
 POSITIVE = "positive"
 
-LEXICON_PATH = Path(__file__).resolve().parent / "sentiment_data" / "lexicon.tsv"
+DATA_DIR = Path(__file__).resolve().parent / "sentiment_data"
+LEXICON_PATH = DATA_DIR / "lexicon.tsv"
+FALLBACK_PATH = DATA_DIR / "fallback_nb.json"
+# Scores given by the fallback model: clear of the label cut-offs, but less
+# confident than most lexicon verdicts.
+FALLBACK_MARGIN = 2.0  # nats the winner must lead "neutral" by
+FALLBACK_SCORES = {"negative": 0.3, "neutral": 0.5, "positive": 0.7}
 
 # Logistic slope and the label cut-offs on the resulting probability.
 K = 1.5
@@ -84,6 +99,7 @@ def label_for_score(score: float) -> str:
 
 
 _automaton: ahocorasick.Automaton | None = None
+_fallback: dict | None = None
 _lock = threading.Lock()
 
 
@@ -100,12 +116,67 @@ def _load(path: Path = LEXICON_PATH) -> ahocorasick.Automaton:
 
 
 def _get_automaton() -> ahocorasick.Automaton:
-    global _automaton
+    global _automaton, _fallback
     if _automaton is None:
         with _lock:
             if _automaton is None:
+                _fallback = _load_fallback()
                 _automaton = _load()
     return _automaton
+
+
+# --- fallback: character-bigram Naive Bayes --------------------------------
+
+def _grams(text: str) -> list[str]:
+    han = "".join(ch for ch in text if "\u4e00" <= ch <= "\u9fff")
+    return [han[i:i + 2] for i in range(len(han) - 1)] + list(han)
+
+
+def build_fallback_model(rows: list[dict]) -> dict:
+    """Counts per label for ``rows`` of ``{"text", "label"}`` (add-one smoothing at use)."""
+    labels: dict[str, dict] = {}
+    for row in rows:
+        entry = labels.setdefault(row["label"], {"docs": 0, "counts": {}})
+        entry["docs"] += 1
+        for gram in _grams(row["text"]):
+            entry["counts"][gram] = entry["counts"].get(gram, 0) + 1
+    vocabulary = set()
+    for entry in labels.values():
+        vocabulary.update(entry["counts"])
+    return {"vocabulary": len(vocabulary), "labels": labels}
+
+
+def _load_fallback(path: Path = FALLBACK_PATH) -> dict | None:
+    if not path.exists():
+        return None
+    model = json.loads(path.read_text(encoding="utf-8"))
+    docs = sum(entry["docs"] for entry in model["labels"].values())
+    prepared = {}
+    for label, entry in model["labels"].items():
+        total = sum(entry["counts"].values()) + model["vocabulary"]
+        prepared[label] = (
+            math.log(entry["docs"] / docs),
+            {g: math.log((n + 1) / total) for g, n in entry["counts"].items()},
+            math.log(1 / total),
+        )
+    return prepared
+
+
+def _fallback_label(text: str) -> str | None:
+    if not _fallback:
+        return None
+    grams = _grams(text)
+    if not grams:
+        return None
+    scores = {
+        label: prior + sum(logs.get(g, unseen) for g in grams)
+        for label, (prior, logs, unseen) in _fallback.items()
+    }
+    best = max(scores, key=scores.get)
+    # Leaving "neutral" needs a clear margin: a plain remark must not turn negative.
+    if best != NEUTRAL and scores[best] - scores.get(NEUTRAL, -math.inf) < FALLBACK_MARGIN:
+        return NEUTRAL
+    return best
 
 
 def _evidence(text: str, automaton: ahocorasick.Automaton) -> float:
@@ -168,6 +239,29 @@ def score_sentiment(texts: list[str]) -> list[SentimentResult]:
         s = _evidence(lowered, automaton)
         if s and question(lowered) and not complaint(lowered):
             s *= QUESTION_DAMPING
+        elif not s and not question(lowered):
+            fallback = _fallback_label(lowered)
+            if fallback is not None:
+                results.append(SentimentResult(score=FALLBACK_SCORES[fallback], label=fallback))
+                continue
         score = 1.0 / (1.0 + math.exp(-K * s))
         results.append(SentimentResult(score=round(score, 4), label=label_for_score(score)))
     return results
+
+
+def training_rows(rows: list[dict]) -> list[dict]:
+    """The lines the fallback learns from: all but every 5th, which stays held out."""
+    return [row for i, row in enumerate(rows) if i % 5 != 4]
+
+
+if __name__ == "__main__":  # python -m compliance.sentiment build LABELLED.jsonl
+    if len(sys.argv) != 3 or sys.argv[1] != "build":
+        sys.exit("usage: python -m compliance.sentiment build LABELLED.jsonl")
+    with open(sys.argv[2], encoding="utf-8") as handle:
+        labelled = [json.loads(line) for line in handle if line.strip()]
+    model = build_fallback_model(training_rows(labelled))
+    FALLBACK_PATH.write_text(
+        json.dumps(model, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n",
+        encoding="utf-8",
+    )
+    print(f"fallback model: {len(training_rows(labelled))} training lines -> {FALLBACK_PATH}")

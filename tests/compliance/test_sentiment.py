@@ -158,3 +158,26 @@ def test_api_rejects_bad_input(api_as, users, payload):
 
 def test_api_requires_login(api_client):
     assert api_client.post(URL, {"texts": ["好"]}, format="json").status_code in (401, 403)
+
+
+def test_shipped_fallback_model_is_built_from_training_lines_only():
+    """Rebuild it with ``python -m compliance.sentiment build <labelled set>``."""
+    from compliance.sentiment import FALLBACK_PATH, build_fallback_model, training_rows
+
+    shipped = json.loads(FALLBACK_PATH.read_text(encoding="utf-8"))
+    assert shipped == json.loads(json.dumps(build_fallback_model(training_rows(ROWS))))
+    held_out = ROWS[4::5]
+    assert len(training_rows(ROWS)) + len(held_out) == len(ROWS)
+    assert not {r["text"] for r in held_out} & {r["text"] for r in training_rows(ROWS)}
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("到手只有一个", "negative"),
+    ("这次买了两件", "neutral"),
+    ("请问到手是几个", "neutral"),
+])
+def test_texts_without_lexicon_words_use_the_fallback_but_questions_stay_neutral(text, label):
+    from compliance.sentiment import _evidence, _get_automaton
+
+    assert _evidence(text, _get_automaton()) == 0  # no lexicon word: the fallback decides
+    assert score_sentiment([text])[0].label == label
