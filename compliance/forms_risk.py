@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from teams.models import Team
 
@@ -62,7 +63,7 @@ class DrillRunForm(StyledForm):
 
 class ConsentForm(TeamChoiceForm):
     subject_ref = forms.CharField(label=_("Data subject identifier"), max_length=120)
-    subject_name = forms.CharField(label=_("Name"), max_length=120, required=False)
+    subject_name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=120, required=False)
     subject_phone = forms.RegexField(label=_("Phone"), regex=r"^\+?[\d\- ]{0,20}$",
                                      max_length=32, required=False)
     subject_id_number = forms.RegexField(label=_("ID number"), regex=r"^[0-9Xx]{0,18}$",
@@ -158,7 +159,7 @@ class PlanForm(TeamChoiceForm):
 
 class DrillForm(TeamChoiceForm):
     title = forms.CharField(label=_("Title"), max_length=200)
-    plan = forms.ModelChoiceField(label=_("Plan"), queryset=EmergencyPlan.objects.none(),
+    plan = forms.ModelChoiceField(label=pgettext_lazy("emergency", "Plan"), queryset=EmergencyPlan.objects.none(),
                                   required=False)
     next_due = forms.DateField(label=_("Next due"),
                                widget=forms.DateInput(attrs={"type": "date"}))

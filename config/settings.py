@@ -254,6 +254,21 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status" or "kind"; each choice set gets its own
+    # stable schema name instead of a hash-suffixed one.
+    "ENUM_NAME_OVERRIDES": {
+        "TaskStatusEnum": "teams.models.TaskStatus",
+        "CampaignStatusEnum": "campaigns.models.CampaignStatus",
+        "PhaseKindEnum": "campaigns.models.PhaseKind",
+        "VerificationStatusEnum": "platforms.models.VerificationStatus",
+        "DocumentKindEnum": "platforms.models.DocumentKind",
+        "ConnectorKindEnum": "platforms.models.ConnectorKind",
+        "IncidentStatusEnum": "compliance.models_risk.IncidentStatus",
+        "IncidentUpdateKindEnum": "compliance.models_risk.UpdateKind",
+        "DataSubjectRequestKindEnum": "compliance.models_privacy.DSRKind",
+        "DataSubjectRequestStatusEnum": "compliance.models_privacy.DSRStatus",
+        "TermKindEnum": "compliance.models.TermKind",
+    },
 }
 
 # --- Security ----------------------------------------------------------------------

@@ -25,7 +25,7 @@ EXPIRED_LICENCE = ("xiaohongshu", "演示品牌小红书")
 
 def _account(ctx, code: str, handle: str, certificate: str) -> PlatformAccount:
     today = timezone.localdate()
-    account, _ = PlatformAccount.objects.update_or_create(
+    account, _ = PlatformAccount.objects.get_or_create(
         team=ctx.team, platform=Platform.objects.get(code=code), handle=handle,
         defaults={
             "connector": ConnectorKind.SANDBOX,
@@ -47,7 +47,7 @@ def seed(ctx) -> None:
     for code, handle in VERIFIED.items():
         account = _account(ctx, code, handle, "91310000MA1DEMO0X1")
         for kind in account.platform.required_documents:
-            QualificationDocument.objects.update_or_create(
+            QualificationDocument.objects.get_or_create(
                 account=account, kind=kind,
                 defaults={"number": f"DEMO-{kind[:4].upper()}-001", "expires_on": valid_until},
             )
@@ -55,7 +55,7 @@ def seed(ctx) -> None:
     account = _account(ctx, code, handle, "91310000MA1DEMO0X1")
     for kind in account.platform.required_documents:
         expired = kind == DocumentKind.BUSINESS_LICENCE
-        QualificationDocument.objects.update_or_create(
+        QualificationDocument.objects.get_or_create(
             account=account, kind=kind,
             defaults={
                 "number": f"DEMO-{kind[:4].upper()}-001",

@@ -49,3 +49,19 @@ def test_catalogues_hold_every_string_in_the_code(tmp_path):
         if gaps:
             missing[str(original.relative_to(ROOT))] = gaps
     assert missing == {}
+
+
+def test_a_string_means_the_same_in_every_catalogue():
+    """Django merges the catalogues, so one msgid must not carry two meanings.
+
+    Where the same English word means different things (a person's name and a
+    campaign's name), the code gives it a context (pgettext).
+    """
+    seen: dict[tuple[str | None, str], dict[str, str]] = {}
+    for path in CATALOGUES:
+        for entry in polib.pofile(str(path)):
+            if entry.msgstr:
+                owner = str(path.relative_to(ROOT).parts[0])
+                seen.setdefault((entry.msgctxt, entry.msgid), {})[owner] = entry.msgstr
+    clashes = {key: found for key, found in seen.items() if len(set(found.values())) > 1}
+    assert clashes == {}
