@@ -3,41 +3,15 @@
 import datetime
 import re
 
-import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DEMO_PASSWORD
 
-
-@pytest.fixture
-def login_as(browser, seeded_live_server):
-    """Like the shared ``page_as``, but clicks the login form's own submit button:
-    the language switcher's buttons are also ``button[type=submit]``."""
-    contexts = []
-
-    def login(username: str):
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(f"{seeded_live_server}/accounts/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", DEMO_PASSWORD)
-        page.click("main form button[type=submit]")
-        page.wait_for_url(f"{seeded_live_server}/")
-        return page
-
-    yield login
-    for context in contexts:
-        context.close()
-
-
-def test_marketer_plans_spec_example_and_manager_approves(login_as, seeded_live_server):
+def test_marketer_plans_spec_example_and_manager_approves(page_as, seeded_live_server):
     start = timezone.localdate() + datetime.timedelta(days=14)
     end = start + datetime.timedelta(days=89)  # three months (S2.1.1)
 
-    page = login_as("marketer")
+    page = page_as("marketer")
     page.goto(seeded_live_server + "/campaigns/new/")
     page.fill("input[name=name]", "三个月社交媒体品牌推广")
     page.select_option("select[name=objective]", "awareness")
@@ -77,7 +51,7 @@ def test_marketer_plans_spec_example_and_manager_approves(login_as, seeded_live_
     page.click("[data-testid=submit-for-approval]")
     expect(page.locator("[data-testid=awaiting-approval]")).to_be_visible()
 
-    manager = login_as("manager")
+    manager = page_as("manager")
     manager.goto(campaign_url)
     manager.fill("#transition-reason", "目标清晰，批准")
     manager.click("[data-testid=transition-planned]")
