@@ -87,6 +87,25 @@ def _require_edit(actor: AbstractBaseUser, campaign: Campaign) -> None:
         )
 
 
+def _require_plan_edit(actor: AbstractBaseUser, campaign: Campaign) -> None:
+    """Goals, KPIs, phases and dates change freely only while the plan is a draft.
+
+    Once a manager approved the plan (S2.1), changing it without their say would
+    make the approval meaningless: only approvers may still adjust it; others
+    ask for it to be returned to draft, which sends it through approval again.
+    """
+    _require_edit(actor, campaign)
+    if campaign.status != CampaignStatus.DRAFT and not user_can(
+        actor, campaign.team_id, "campaign.approve"
+    ):
+        raise ValidationError(
+            _(
+                "This plan has been approved. Ask a manager to return it to draft "
+                "before changing its goals, KPIs, phases or dates."
+            )
+        )
+
+
 def _decimal(value, field: str, *, required: bool = True, minimum: Decimal | None = Decimal(0)):
     if value is None or value == "":
         if required:
@@ -192,7 +211,7 @@ def campaign_update(
     Phases must stay inside the campaign, so moving dates without shifting is
     refused when a phase would fall outside.
     """
-    _require_edit(actor, campaign)
+    _require_plan_edit(actor, campaign)
     merged = {field: getattr(campaign, field) for field in CAMPAIGN_FIELDS}
     merged.update({k: v for k, v in values.items() if k in CAMPAIGN_FIELDS})
     cleaned = _validate_campaign(merged)
@@ -464,7 +483,7 @@ def goal_create(
     *, actor: AbstractBaseUser, campaign: Campaign, statement: str, objective: str = ""
 ) -> Goal:
     """Add a goal; its objective defaults to the campaign's."""
-    _require_edit(actor, campaign)
+    _require_plan_edit(actor, campaign)
     statement = (statement or "").strip()
     if not statement:
         raise ValidationError({"statement": _("Say what the goal is.")})
@@ -481,7 +500,7 @@ def goal_create(
 
 
 def goal_update(*, actor: AbstractBaseUser, goal: Goal, statement: str, objective: str) -> Goal:
-    _require_edit(actor, goal.campaign)
+    _require_plan_edit(actor, goal.campaign)
     statement = (statement or "").strip()
     if not statement:
         raise ValidationError({"statement": _("Say what the goal is.")})
@@ -496,7 +515,7 @@ def goal_update(*, actor: AbstractBaseUser, goal: Goal, statement: str, objectiv
 
 def goal_delete(*, actor: AbstractBaseUser, goal: Goal) -> None:
     campaign = goal.campaign
-    _require_edit(actor, campaign)
+    _require_plan_edit(actor, campaign)
     with transaction.atomic():
         _audit(actor, "goal.delete", gettext_noop("Goal removed: %(goal)s"), campaign,
                goal=goal.statement[:120])
@@ -553,7 +572,7 @@ def _clean_kpi(campaign: Campaign, values: dict) -> dict:
 def kpi_create(*, actor: AbstractBaseUser, goal: Goal, **values) -> KPI:
     """Add a KPI to a goal; a relative target is turned into an absolute one."""
     campaign = goal.campaign
-    _require_edit(actor, campaign)
+    _require_plan_edit(actor, campaign)
     cleaned = _clean_kpi(campaign, values)
     with transaction.atomic():
         kpi = KPI.objects.create(goal=goal, **cleaned)
@@ -564,7 +583,7 @@ def kpi_create(*, actor: AbstractBaseUser, goal: Goal, **values) -> KPI:
 
 def kpi_update(*, actor: AbstractBaseUser, kpi: KPI, **values) -> KPI:
     campaign = kpi.goal.campaign
-    _require_edit(actor, campaign)
+    _require_plan_edit(actor, campaign)
     merged = {
         f: getattr(kpi, f) for f in (
             "metric", "direction", "baseline", "no_baseline_reason", "target",
@@ -588,7 +607,7 @@ def kpi_update(*, actor: AbstractBaseUser, kpi: KPI, **values) -> KPI:
 
 def kpi_delete(*, actor: AbstractBaseUser, kpi: KPI) -> None:
     campaign = kpi.goal.campaign
-    _require_edit(actor, campaign)
+    _require_plan_edit(actor, campaign)
     with transaction.atomic():
         _audit(actor, "kpi.delete", gettext_noop("KPI removed: %(metric)s"), campaign,
                metric=kpi.metric)
@@ -627,7 +646,7 @@ def _clean_phase(campaign: Campaign, values: dict, *, exclude_pk: int | None = N
 
 def phase_create(*, actor: AbstractBaseUser, campaign: Campaign, **values) -> Phase:
     """Add a phase inside the campaign; overlaps only when marked parallel (S2.1.3)."""
-    _require_edit(actor, campaign)
+    _require_plan_edit(actor, campaign)
     cleaned = _clean_phase(campaign, values)
     with transaction.atomic():
         phase = Phase.objects.create(campaign=campaign, **cleaned)
@@ -638,7 +657,7 @@ def phase_create(*, actor: AbstractBaseUser, campaign: Campaign, **values) -> Ph
 
 def phase_update(*, actor: AbstractBaseUser, phase: Phase, **values) -> Phase:
     campaign = phase.campaign
-    _require_edit(actor, campaign)
+    _require_plan_edit(actor, campaign)
     merged = {f: getattr(phase, f) for f in ("kind", "name", "start_date", "end_date",
                                              "parallel", "order")}
     merged.update(values)
@@ -655,7 +674,7 @@ def phase_update(*, actor: AbstractBaseUser, phase: Phase, **values) -> Phase:
 
 def phase_delete(*, actor: AbstractBaseUser, phase: Phase) -> None:
     campaign = phase.campaign
-    _require_edit(actor, campaign)
+    _require_plan_edit(actor, campaign)
     with transaction.atomic():
         _audit(actor, "phase.delete", gettext_noop("Phase removed: %(phase)s"), campaign,
                phase=phase.label)
@@ -664,7 +683,7 @@ def phase_delete(*, actor: AbstractBaseUser, phase: Phase) -> None:
 
 def phase_standard_plan(*, actor: AbstractBaseUser, campaign: Campaign) -> list[Phase]:
     """Create the S2.1.3 standard plan from the start date: 1 + 2 + 1 weeks."""
-    _require_edit(actor, campaign)
+    _require_plan_edit(actor, campaign)
     if campaign.phases.exists():
         raise ValidationError({"kind": _(
             "This campaign already has phases; remove them before applying the standard plan."
@@ -709,7 +728,7 @@ def _clean_milestone(phase: Phase, values: dict) -> dict:
 def milestone_create(*, actor: AbstractBaseUser, phase: Phase, **values) -> Milestone:
     """Add a milestone; its owner gets a task on their list."""
     campaign = phase.campaign
-    _require_edit(actor, campaign)
+    _require_plan_edit(actor, campaign)
     cleaned = _clean_milestone(phase, values)
     with transaction.atomic():
         milestone = Milestone.objects.create(phase=phase, **cleaned)
@@ -727,7 +746,7 @@ def milestone_create(*, actor: AbstractBaseUser, phase: Phase, **values) -> Mile
 
 def milestone_update(*, actor: AbstractBaseUser, milestone: Milestone, **values) -> Milestone:
     campaign = milestone.phase.campaign
-    _require_edit(actor, campaign)
+    _require_plan_edit(actor, campaign)
     phase = values.pop("phase", None) or milestone.phase
     if phase.campaign_id != campaign.pk:
         raise ValidationError({"phase": _("The phase belongs to another campaign.")})
@@ -762,7 +781,7 @@ def milestone_set_done(*, actor: AbstractBaseUser, milestone: Milestone, done: b
 
 def milestone_delete(*, actor: AbstractBaseUser, milestone: Milestone) -> None:
     campaign = milestone.phase.campaign
-    _require_edit(actor, campaign)
+    _require_plan_edit(actor, campaign)
     with transaction.atomic():
         _audit(actor, "milestone.delete", gettext_noop("Milestone removed: %(title)s"), campaign,
                title=milestone.title)

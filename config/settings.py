@@ -141,12 +141,14 @@ else:
         "data_folder_in": str(CELERY_QUEUE_DIR),
         "data_folder_out": str(CELERY_QUEUE_DIR),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        # Broadcast (pidbox) messages, otherwise written to ./control.
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
     CELERY_RESULT_BACKEND = f"file://{VAR_DIR / 'celery' / 'results'}"
     # The filesystem broker and result backend need their folders to exist
     # before the first message; creating them here keeps `make run` one step.
-    for _folder in ("queue", "processed", "results"):
+    for _folder in ("queue", "processed", "results", "control"):
         (VAR_DIR / "celery" / _folder).mkdir(parents=True, exist_ok=True)
 
 # --- Celery (see config/celery.py) -------------------------------------------------

@@ -327,3 +327,22 @@ def test_milestone_outside_campaign_refused(team, users):
         services.milestone_create(actor=users["marketer"], phase=phase, title="x",
                                   due_date=phase.campaign.end_date + D(days=1))
     assert "due_date" in errors_of(exc)
+
+
+def test_approved_plan_is_locked_for_marketers_but_milestones_still_tick(team, users):
+    campaign = spec_example(team, users["marketer"])
+    milestone = MilestoneFactory(phase__campaign=campaign)
+    campaign.status = CampaignStatus.PLANNED
+    campaign.save(update_fields=["status"])
+    goal = campaign.goals.first()
+
+    with pytest.raises(ValidationError) as refused:
+        services.goal_update(actor=users["marketer"], goal=goal, statement="changed", objective=goal.objective)
+    services.milestone_set_done(actor=users["marketer"], milestone=milestone, done=True)
+    services.goal_update(actor=users["manager"], goal=goal, statement="tightened", objective=goal.objective)
+
+    assert "return it to draft" in refused.value.messages[0]
+    goal.refresh_from_db()
+    milestone.refresh_from_db()
+    assert goal.statement == "tightened"
+    assert milestone.done_at is not None
