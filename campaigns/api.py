@@ -123,15 +123,39 @@ class PhaseSerializer(_ScopedMixin, serializers.ModelSerializer):
 
 class MilestoneSerializer(_ScopedMixin, serializers.ModelSerializer):
     scoped_fields = {"phase": "phases_visible_to"}
-    owner = serializers.SlugRelatedField(
-        slug_field="username", read_only=False, required=False, allow_null=True,
-        queryset=get_user_model().objects.all(),
+    owner = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, max_length=150,
+        help_text="Username of a member of the campaign's team.",
     )
 
     class Meta:
         model = Milestone
         fields = ["id", "phase", "title", "due_date", "owner", "done_at"]
         read_only_fields = ["done_at"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["owner"] = instance.owner.get_username() if instance.owner_id else None
+        return data
+
+    def validate(self, attrs):
+        # The owner is looked up among the campaign team's members only, so the
+        # answer never tells whether a username exists in another team.
+        if attrs.get("owner"):
+            phase = attrs.get("phase") or getattr(self.instance, "phase", None)
+            owner = None
+            if phase is not None:
+                owner = get_user_model().objects.filter(
+                    username=attrs["owner"], memberships__team_id=phase.campaign.team_id
+                ).first()
+            if owner is None:
+                raise serializers.ValidationError(
+                    {"owner": _("No member of this campaign's team has that username.")}
+                )
+            attrs["owner"] = owner
+        elif "owner" in attrs:
+            attrs["owner"] = None
+        return attrs
 
 
 class TransitionSerializer(serializers.Serializer):
@@ -145,7 +169,7 @@ class ReasonSerializer(serializers.Serializer):
 
 class DuplicateSerializer(serializers.Serializer):
     start_date = serializers.DateField()
-    name = serializers.CharField(required=False, allow_blank=True, default="")
+    name = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
 
 
 class DoneSerializer(serializers.Serializer):
@@ -285,7 +309,6 @@ class KPIViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         goal = data.pop("goal")
-        data.pop("achieved", None)
         serializer.instance = services.kpi_create(actor=self.request.user, goal=goal, **data)
 
     def perform_update(self, serializer):

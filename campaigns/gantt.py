@@ -56,7 +56,11 @@ def gantt_figure(campaign: Campaign, today: datetime.date | None = None) -> dict
             "hovertemplate": "%{text}: %{x}<extra></extra>",
         })
     start = campaign.start_date.isoformat()
-    end = (campaign.end_date + datetime.timedelta(days=1)).isoformat()
+    # The axis ends after the last day; a date at the calendar's edge must not break the page.
+    try:
+        end = (campaign.end_date + datetime.timedelta(days=1)).isoformat()
+    except OverflowError:
+        end = campaign.end_date.isoformat()
     layout = {
         "barmode": "overlay",
         "height": 120 + 40 * max(len(phases), 1),

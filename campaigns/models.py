@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -95,6 +96,10 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        # Tasks (approval) link here from the "my tasks" page.
+        return reverse("campaigns:detail", args=[self.pk])
 
 
 class Direction(models.TextChoices):
@@ -267,3 +272,7 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        # A milestone's task opens its campaign, at the milestone list.
+        return reverse("campaigns:detail", args=[self.phase.campaign_id]) + f"#milestone-{self.pk}"

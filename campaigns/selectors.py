@@ -6,7 +6,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from teams.selectors import audit_events_for, scope_to_user_teams, user_can
 
-from .models import KPI, Campaign, CampaignStatus, Goal, Milestone, Phase
+from .models import KPI, Campaign, CampaignStatus, Goal, Milestone, Phase, PhaseKind
 
 
 def campaigns_visible_to(user) -> QuerySet[Campaign]:
@@ -106,6 +106,11 @@ def activity_feed(campaign: Campaign, limit: int = 50) -> list[dict]:
                 data[key] = _label(CampaignStatus, data[key])
         if "metric" in data:
             data["metric"] = _label(Metric, data["metric"])
+        if "phase_kind" in data:
+            # A phase without its own name is shown by its kind, in the reader's language.
+            data["phase"] = data.get("phase") or _label(PhaseKind, data["phase_kind"])
+        if event.action == "campaign.update" and "fields" in data:
+            data["fields"] = _field_names(data["fields"])
         try:
             text = gettext(event.summary) % data if data else gettext(event.summary)
         except (KeyError, TypeError, ValueError):
@@ -117,6 +122,22 @@ def activity_feed(campaign: Campaign, limit: int = 50) -> list[dict]:
     return lines
 
 
+def _field_names(codes: str) -> str:
+    """Stored field codes ("name, budget") as the reader's field names."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    names = []
+    for code in str(codes or "").split(","):
+        code = code.strip()
+        if not code or code == "-":
+            continue
+        try:
+            names.append(str(Campaign._meta.get_field(code).verbose_name))
+        except FieldDoesNotExist:
+            names.append(code)
+    return ", ".join(names) if names else "-"
+
+
 def _label(choices, code) -> str:
     try:
         return str(choices(code).label)
@@ -126,3 +147,38 @@ def _label(choices, code) -> str:
 
 def user_may_edit(user, campaign: Campaign) -> bool:
     return user_can(user, campaign.team_id, "campaign.edit")
+
+
+def plan_lock_reason(user, campaign: Campaign) -> str:
+    """Why ``user`` may not change the plan (goals, KPIs, phases, dates) now; "" if they may.
+
+    A draft is the marketers' to change; once a manager approved it, only
+    approvers (``campaign.approve``) adjust it (S2.1); closed and cancelled
+    campaigns stay as they were.
+    """
+    from django.utils.translation import gettext
+
+    if not user_can(user, campaign.team_id, "campaign.edit"):
+        return gettext("Your role may not change this campaign.")
+    if campaign.status in (CampaignStatus.CLOSED, CampaignStatus.CANCELLED):
+        return gettext("A %(status)s campaign can no longer be changed.") % {
+            "status": campaign.get_status_display()
+        }
+    if campaign.status == CampaignStatus.DRAFT:
+        return ""
+    if user_can(user, campaign.team_id, "campaign.approve"):
+        return ""
+    if campaign.status == CampaignStatus.PLANNED:
+        return gettext(
+            "This plan has been approved. Ask a manager to return it to draft "
+            "before changing its goals, KPIs, phases or dates."
+        )
+    return gettext(
+        "This plan is being carried out. Ask a manager to adjust its goals, KPIs, "
+        "phases or dates."
+    )
+
+
+def user_may_edit_plan(user, campaign: Campaign) -> bool:
+    """The one rule pages and services share for changing a campaign's plan."""
+    return not plan_lock_reason(user, campaign)

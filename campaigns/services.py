@@ -5,6 +5,7 @@ its input with field errors, runs in one transaction and writes an audit row.
 """
 
 import datetime
+import logging
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -13,15 +14,16 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from platforms.metrics import Metric
+from platforms.metrics import METRICS, Metric, MetricKind
 from platforms.models import Platform
 from teams.models import Membership, Task, TaskStatus, Team
 from teams.roles import Role
 from teams.selectors import user_can
-from teams.services import audit_record, task_create, task_set_status
+from teams.services import audit_record, task_create
 
 from .models import (
     KPI,
@@ -36,9 +38,24 @@ from .models import (
     Phase,
     PhaseKind,
 )
+from .selectors import plan_lock_reason
 from .smart import smart_check
 
+logger = logging.getLogger(__name__)
+
 S = CampaignStatus
+
+# Campaign dates are kept to a sensible calendar window, so date arithmetic
+# (shifting, the Gantt's end line, duplicating) never overflows.
+MIN_YEAR, MAX_YEAR = 2000, 2100
+# DecimalField(max_digits=18, decimal_places=4) holds values below 10^14.
+MAX_KPI_VALUE = Decimal("99999999999999")
+# DecimalField(max_digits=14, decimal_places=2) holds budgets below 10^12.
+MAX_BUDGET = Decimal("999999999999")
+# A relative goal beyond a thousandfold change is a typo, not a plan.
+MAX_CHANGE_PERCENT = Decimal("100000")
+MAX_KPI_WEIGHT = 1000
+TEXT_LIMIT = 200  # CharField(max_length=200): names, titles
 
 # Lifecycle (issue 3): (from, to) -> capability the actor needs.
 TRANSITIONS: dict[tuple[str, str], str] = {
@@ -93,20 +110,22 @@ def _require_plan_edit(actor: AbstractBaseUser, campaign: Campaign) -> None:
     Once a manager approved the plan (S2.1), changing it without their say would
     make the approval meaningless: only approvers may still adjust it; others
     ask for it to be returned to draft, which sends it through approval again.
+    The same rule drives the pages (``selectors.user_may_edit_plan``).
     """
     _require_edit(actor, campaign)
-    if campaign.status != CampaignStatus.DRAFT and not user_can(
-        actor, campaign.team_id, "campaign.approve"
-    ):
-        raise ValidationError(
-            _(
-                "This plan has been approved. Ask a manager to return it to draft "
-                "before changing its goals, KPIs, phases or dates."
-            )
-        )
+    reason = plan_lock_reason(actor, campaign)
+    if reason:
+        raise ValidationError(reason)
 
 
-def _decimal(value, field: str, *, required: bool = True, minimum: Decimal | None = Decimal(0)):
+def _too_large() -> str:
+    return _("This value is too large.")
+
+
+def _decimal(
+    value, field: str, *, required: bool = True, minimum: Decimal | None = Decimal(0),
+    maximum: Decimal | None = MAX_KPI_VALUE,
+):
     if value is None or value == "":
         if required:
             raise ValidationError({field: _("This field is required.")})
@@ -119,20 +138,55 @@ def _decimal(value, field: str, *, required: bool = True, minimum: Decimal | Non
         raise ValidationError({field: _("Enter a number.")})
     if minimum is not None and number < minimum:
         raise ValidationError({field: _("Must not be negative.")})
+    if maximum is not None and abs(number) > maximum:
+        raise ValidationError({field: _too_large()})
     return number
 
 
 def _date(value, field: str) -> datetime.date:
+    parsed = None
     if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str):
+        parsed = value.date()
+    elif isinstance(value, datetime.date):
+        parsed = value
+    elif isinstance(value, str):
         try:
-            return datetime.date.fromisoformat(value)
+            parsed = datetime.date.fromisoformat(value)
         except ValueError:
-            pass
-    raise ValidationError({field: _("Enter a valid date.")})
+            parsed = None
+    if parsed is None:
+        raise ValidationError({field: _("Enter a valid date.")})
+    _check_year(parsed, field)
+    return parsed
+
+
+def _check_year(value: datetime.date, field: str) -> None:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValidationError({field: _(
+            "Enter a date between the years %(min)s and %(max)s."
+        ) % {"min": MIN_YEAR, "max": MAX_YEAR}})
+
+
+def _shifted(value: datetime.date, delta: datetime.timedelta, field: str) -> datetime.date:
+    """``value + delta``, as a field error when it leaves the allowed years."""
+    try:
+        moved = value + delta
+    except OverflowError:
+        moved = None
+    if moved is None or not MIN_YEAR <= moved.year <= MAX_YEAR:
+        raise ValidationError({field: _(
+            "Moving the plan this far would put dates outside the years %(min)s – %(max)s."
+        ) % {"min": MIN_YEAR, "max": MAX_YEAR}})
+    return moved
+
+
+def _text(value, field: str, max_length: int) -> str:
+    text = (value or "").strip()
+    if len(text) > max_length:
+        raise ValidationError({field: _(
+            "Keep this to %(max)s characters (it has %(count)s)."
+        ) % {"max": max_length, "count": len(text)}})
+    return text
 
 
 def _check_dates(start: datetime.date, end: datetime.date) -> None:
@@ -173,14 +227,14 @@ CAMPAIGN_FIELDS = (
 
 
 def _validate_campaign(values: dict) -> dict:
-    name = (values.get("name") or "").strip()
+    name = _text(values.get("name"), "name", TEXT_LIMIT)
     if not name:
         raise ValidationError({"name": _("Give the campaign a name.")})
     _check_choice(values.get("objective"), Objective, "objective")
     start = _date(values.get("start_date"), "start_date")
     end = _date(values.get("end_date"), "end_date")
     _check_dates(start, end)
-    budget = _decimal(values.get("budget", 0) or 0, "budget")
+    budget = _decimal(values.get("budget", 0) or 0, "budget", maximum=MAX_BUDGET)
     bands, gender, interests = _clean_audience(
         values.get("target_age_bands"), values.get("target_gender") or Gender.ANY,
         values.get("target_interests"),
@@ -219,7 +273,7 @@ def campaign_update(
     with transaction.atomic():
         phases = list(campaign.phases.select_for_update())
         if shift_phases and delta:
-            _shift_timeline(campaign, delta)
+            _shift_timeline(campaign, delta, field="start_date")
             phases = list(campaign.phases.all())
         for phase in phases:
             if phase.start_date < cleaned["start_date"] or phase.end_date > cleaned["end_date"]:
@@ -233,6 +287,7 @@ def campaign_update(
         for field, value in cleaned.items():
             setattr(campaign, field, value)
         campaign.save()
+        # Field codes are stored; the activity feed shows them in the reader's language.
         _audit(
             actor, "campaign.update", gettext_noop("Campaign edited: %(fields)s"), campaign,
             fields=", ".join(changed) or "-", shifted_days=delta.days if shift_phases else 0,
@@ -240,16 +295,16 @@ def campaign_update(
     return campaign
 
 
-def _shift_timeline(campaign: Campaign, delta: datetime.timedelta) -> None:
+def _shift_timeline(campaign: Campaign, delta: datetime.timedelta, *, field: str) -> None:
     for phase in campaign.phases.all():
-        phase.start_date += delta
-        phase.end_date += delta
+        phase.start_date = _shifted(phase.start_date, delta, field)
+        phase.end_date = _shifted(phase.end_date, delta, field)
         phase.save(update_fields=["start_date", "end_date"])
     for milestone in Milestone.objects.filter(phase__campaign=campaign):
-        milestone.due_date += delta
+        milestone.due_date = _shifted(milestone.due_date, delta, field)
         milestone.save(update_fields=["due_date"])
     for kpi in KPI.objects.filter(goal__campaign=campaign):
-        kpi.deadline += delta
+        kpi.deadline = _shifted(kpi.deadline, delta, field)
         kpi.save(update_fields=["deadline"])
 
 
@@ -263,12 +318,19 @@ def campaign_duplicate(
     _require(actor, campaign.team_id, "campaign.edit", _("You may not plan campaigns in this team."))
     start = _date(start_date, "start_date")
     delta = start - campaign.start_date
+    end = _shifted(campaign.end_date, delta, "start_date")
+    name = _text(name, "name", TEXT_LIMIT)
+    if not name:
+        name = _("Copy of %(name)s") % {"name": campaign.name}
+        if len(name) > TEXT_LIMIT:
+            raise ValidationError({"name": _(
+                "The copy's name would be longer than %(max)s characters; give it a shorter name."
+            ) % {"max": TEXT_LIMIT}})
     with transaction.atomic():
         copy = Campaign.objects.create(
-            team=campaign.team, owner=actor,
-            name=(name or "").strip() or _("Copy of %(name)s") % {"name": campaign.name},
+            team=campaign.team, owner=actor, name=name,
             objective=campaign.objective, description=campaign.description,
-            budget=campaign.budget, start_date=start, end_date=campaign.end_date + delta,
+            budget=campaign.budget, start_date=start, end_date=end,
             target_age_bands=list(campaign.target_age_bands),
             target_gender=campaign.target_gender,
             target_interests=list(campaign.target_interests),
@@ -283,7 +345,8 @@ def campaign_duplicate(
                     goal=new_goal, metric=k.metric, platform_id=k.platform_id,
                     baseline=k.baseline, no_baseline_reason=k.no_baseline_reason,
                     target=k.target, target_change_percent=k.target_change_percent,
-                    unit=k.unit, direction=k.direction, deadline=k.deadline + delta,
+                    unit=k.unit, direction=k.direction,
+                    deadline=_shifted(k.deadline, delta, "start_date"),
                     weight=k.weight,
                 )
                 for k in goal.kpis.all()
@@ -291,12 +354,14 @@ def campaign_duplicate(
         for phase in campaign.phases.prefetch_related("milestones"):
             new_phase = Phase.objects.create(
                 campaign=copy, kind=phase.kind, name=phase.name, order=phase.order,
-                parallel=phase.parallel, start_date=phase.start_date + delta,
-                end_date=phase.end_date + delta,
+                parallel=phase.parallel,
+                start_date=_shifted(phase.start_date, delta, "start_date"),
+                end_date=_shifted(phase.end_date, delta, "start_date"),
             )
             Milestone.objects.bulk_create([
                 Milestone(
-                    phase=new_phase, title=m.title, due_date=m.due_date + delta,
+                    phase=new_phase, title=m.title,
+                    due_date=_shifted(m.due_date, delta, "start_date"),
                     owner_id=m.owner_id,
                 )
                 for m in phase.milestones.all()
@@ -315,6 +380,10 @@ def campaign_submit(*, actor: AbstractBaseUser, campaign: Campaign, reason: str 
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if campaign.status != S.DRAFT:
             raise ValidationError({"to": _("Only a draft can be submitted for approval.")})
+        if campaign.submitted_at is not None:
+            raise ValidationError({"to": _(
+                "This plan is already submitted and awaits a manager's decision."
+            )})
         scorecard = smart_check(campaign)
         if scorecard.has_fail:
             raise ValidationError({"to": _(
@@ -338,23 +407,30 @@ def campaign_submit(*, actor: AbstractBaseUser, campaign: Campaign, reason: str 
 
 
 def _approval_title(campaign: Campaign) -> str:
-    # Written in the site language so the same title finds the task again
-    # when the plan is decided, whoever's language submitted it.
+    # Written in the site language (one title for every approver).
     with translation.override(settings.LANGUAGE_CODE):
-        return _("Approve the plan of “%(name)s”") % {"name": campaign.name}
+        title = _("Approve the plan of “%(name)s”") % {"name": campaign.name}
+    return Truncator(title).chars(TEXT_LIMIT)
 
 
-def _close_approval_tasks(actor: AbstractBaseUser, campaign: Campaign) -> None:
-    """The approvers' open "approve the plan" tasks are done once someone decides."""
-    tasks = Task.objects.filter(
-        source_type=ContentType.objects.get_for_model(Campaign), source_id=str(campaign.pk),
-        title=_approval_title(campaign), status=TaskStatus.OPEN,
+def _tasks_of(source):
+    return Task.objects.filter(
+        source_type=ContentType.objects.get_for_model(type(source)), source_id=str(source.pk)
     )
-    for task in tasks:
-        try:
-            task_set_status(actor=actor, task=task, status=TaskStatus.DONE)
-        except PermissionDenied:
-            continue
+
+
+def _close_approval_tasks(campaign: Campaign, status: str) -> None:
+    """The approvers' open "approve the plan" tasks end once someone decides.
+
+    Found by their source (the campaign) and owners (the team's approvers), not
+    by title, so a draft renamed after submission still closes them.
+    """
+    approvers = Membership.objects.filter(
+        team_id=campaign.team_id, role__in=[Role.MANAGER, Role.ADMIN]
+    ).values("user_id")
+    _tasks_of(campaign).filter(owner_id__in=approvers, status=TaskStatus.OPEN).update(
+        status=status, completed_at=timezone.now() if status == TaskStatus.DONE else None,
+    )
 
 
 def transitions_allowed(actor: AbstractBaseUser, campaign: Campaign) -> list[str]:
@@ -365,18 +441,41 @@ def transitions_allowed(actor: AbstractBaseUser, campaign: Campaign) -> list[str
     ]
 
 
+# The only moves the date-following job (``actor=None``) may make: forward steps.
+AUTOMATIC_TRANSITIONS = frozenset({
+    (S.PLANNED, S.IN_PRODUCTION),
+    (S.PLANNED, S.RUNNING),
+    (S.IN_PRODUCTION, S.RUNNING),
+    (S.RUNNING, S.EVALUATING),
+})
+
+
 def campaign_transition(
-    *, actor: AbstractBaseUser | None, campaign: Campaign, to: str, reason: str = ""
+    *, actor: AbstractBaseUser | None, campaign: Campaign, to: str, reason: str = "",
+    expected_from: str | None = None,
 ) -> Campaign:
     """Move a campaign along its lifecycle; ``actor=None`` is the date-following job.
 
     Approving a plan (draft → planned) needs a SMART check without failures.
+    The job may only take the automatic forward steps, and only from the
+    status it expected (``expected_from``), checked under the row lock: a
+    campaign someone paused meanwhile stays paused.
     """
     if to not in S.values:
         raise ValidationError({"to": _("Unknown status.")})
+    if actor is None and expected_from is None:
+        raise PermissionDenied(_("Automatic moves must name the status they start from."))
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().select_related("team").get(pk=campaign.pk)
         frm = campaign.status
+        if expected_from is not None and frm != expected_from:
+            if actor is None:
+                return campaign  # someone moved it meanwhile; the job leaves it alone
+            raise ValidationError({"to": _(
+                "The campaign's status changed meanwhile; reload the page and try again."
+            )})
+        if actor is None and (frm, to) not in AUTOMATIC_TRANSITIONS:
+            raise PermissionDenied(_("Only forward steps by date happen automatically."))
         capability = TRANSITIONS.get((frm, to))
         if capability is None:
             raise ValidationError({"to": _(
@@ -394,8 +493,12 @@ def campaign_transition(
         if to == S.DRAFT:
             campaign.submitted_at = None
         campaign.save(update_fields=["status", "submitted_at", "updated_at"])
-        if frm == S.DRAFT and actor is not None:
-            _close_approval_tasks(actor, campaign)
+        if frm == S.DRAFT:
+            _close_approval_tasks(
+                campaign, TaskStatus.DONE if to == S.PLANNED else TaskStatus.CANCELLED
+            )
+        if to == S.CANCELLED:
+            _cancel_milestone_tasks(campaign)
         _audit(
             actor, "campaign.transition", gettext_noop("Moved from %(from)s to %(to)s"),
             campaign, reason=reason, **{"from": frm, "to": to},
@@ -411,6 +514,8 @@ def _status_by_dates(campaign: Campaign, phases: list[Phase], today: datetime.da
 
     if today > campaign.end_date:
         return S.EVALUATING
+    if campaign.end_date.year > MAX_YEAR:
+        return S.RUNNING if today >= campaign.start_date else S.PLANNED
     evaluation = first(PhaseKind.EVALUATION)
     if evaluation and today >= evaluation:
         return S.EVALUATING
@@ -457,9 +562,11 @@ def campaign_follow_dates(*, campaign: Campaign, today: datetime.date | None = N
             break
         nxt = _AUTO_NEXT[(current, wanted)]
         campaign = campaign_transition(
-            actor=None, campaign=campaign, to=nxt,
+            actor=None, campaign=campaign, to=nxt, expected_from=current,
             reason=gettext_noop("Status follows the campaign's dates"),
         )
+        if campaign.status != nxt:
+            break  # changed by someone else under our feet: leave it
         moved.append(nxt)
     return moved
 
@@ -472,7 +579,11 @@ def campaigns_follow_dates(*, today: datetime.date | None = None) -> int:
         status__in=[S.PLANNED, S.IN_PRODUCTION, S.RUNNING]
     ).prefetch_related("phases")
     for campaign in active.iterator(chunk_size=200):
-        count += len(campaign_follow_dates(campaign=campaign, today=today))
+        # One broken campaign must never stop the others from moving on.
+        try:
+            count += len(campaign_follow_dates(campaign=campaign, today=today))
+        except Exception:
+            logger.exception("campaign %s could not follow its dates", campaign.pk)
     return count
 
 
@@ -530,7 +641,7 @@ def _clean_kpi(campaign: Campaign, values: dict) -> dict:
     baseline = _decimal(values.get("baseline"), "baseline", required=False)
     percent = _decimal(
         values.get("target_change_percent"), "target_change_percent", required=False,
-        minimum=None,
+        minimum=None, maximum=MAX_CHANGE_PERCENT,
     )
     target = _decimal(values.get("target"), "target", required=percent is None)
     if percent is not None:
@@ -542,6 +653,19 @@ def _clean_kpi(campaign: Campaign, values: dict) -> dict:
         target = (baseline * (1 + sign * percent / 100)).quantize(Decimal("0.0001"))
         if target < 0:
             raise ValidationError({"target_change_percent": _("Must not be negative.")})
+        if target > MAX_KPI_VALUE:
+            raise ValidationError({"target_change_percent": _(
+                "The resulting target would be too large."
+            )})
+    achieved = _decimal(values.get("achieved"), "achieved", required=False)
+    if METRICS[metric].kind == MetricKind.RATIO:
+        # Rates are stored as ratios (issue 3): 0.05 means 5 %.
+        field = "target_change_percent" if percent is not None else "target"
+        for name, number in (("baseline", baseline), (field, target), ("achieved", achieved)):
+            if number is not None and number > 1:
+                raise ValidationError({name: _(
+                    "Rates are ratios: 0.05 = 5%. Enter a value between 0 and 1."
+                )})
     deadline = values.get("deadline")
     deadline = campaign.end_date if deadline in (None, "") else _date(deadline, "deadline")
     if not campaign.start_date <= deadline <= campaign.end_date:
@@ -554,18 +678,23 @@ def _clean_kpi(campaign: Campaign, values: dict) -> dict:
         platform = Platform.objects.filter(**lookup).first()
         if platform is None:
             raise ValidationError({"platform": _("Unknown platform.")})
-    weight = values.get("weight") or 1
+    weight = values.get("weight")
+    if weight is None or weight == "":
+        weight = 1
     try:
         weight = int(weight)
     except (TypeError, ValueError):
         raise ValidationError({"weight": _("Enter a whole number.")}) from None
-    if weight < 1:
-        raise ValidationError({"weight": _("The weight must be at least 1.")})
+    if not 1 <= weight <= MAX_KPI_WEIGHT:
+        raise ValidationError({"weight": _(
+            "The weight must be between 1 and %(max)s."
+        ) % {"max": MAX_KPI_WEIGHT}})
     return {
         "metric": metric, "direction": direction, "baseline": baseline,
-        "no_baseline_reason": (values.get("no_baseline_reason") or "").strip(),
+        "no_baseline_reason": _text(values.get("no_baseline_reason"), "no_baseline_reason", 300),
         "target": target, "target_change_percent": percent, "deadline": deadline,
-        "platform": platform, "unit": (values.get("unit") or "").strip(), "weight": weight,
+        "platform": platform, "unit": _text(values.get("unit"), "unit", 30), "weight": weight,
+        "achieved": achieved,
     }
 
 
@@ -587,14 +716,12 @@ def kpi_update(*, actor: AbstractBaseUser, kpi: KPI, **values) -> KPI:
     merged = {
         f: getattr(kpi, f) for f in (
             "metric", "direction", "baseline", "no_baseline_reason", "target",
-            "target_change_percent", "deadline", "platform", "unit", "weight",
+            "target_change_percent", "deadline", "platform", "unit", "weight", "achieved",
         )
     }
     merged.update(values)
     if "target" in values and "target_change_percent" not in values:
         merged["target_change_percent"] = None
-    if "achieved" in values:
-        kpi.achieved = _decimal(values["achieved"], "achieved", required=False)
     cleaned = _clean_kpi(campaign, merged)
     with transaction.atomic():
         for field, value in cleaned.items():
@@ -602,6 +729,23 @@ def kpi_update(*, actor: AbstractBaseUser, kpi: KPI, **values) -> KPI:
         kpi.save()
         _audit(actor, "kpi.update", gettext_noop("KPI edited: %(metric)s → %(target)s"),
                campaign, metric=kpi.metric, target=kpi.target_display)
+    return kpi
+
+
+def kpi_record_achieved(*, actor: AbstractBaseUser, kpi: KPI, achieved) -> KPI:
+    """Record the result a KPI reached (evaluation); allowed whatever the plan's state."""
+    campaign = kpi.goal.campaign
+    _require_edit(actor, campaign)
+    value = _decimal(achieved, "achieved", required=False)
+    if value is not None and kpi.is_rate and value > 1:
+        raise ValidationError({"achieved": _(
+            "Rates are ratios: 0.05 = 5%. Enter a value between 0 and 1."
+        )})
+    with transaction.atomic():
+        kpi.achieved = value
+        kpi.save(update_fields=["achieved"])
+        _audit(actor, "kpi.achieved", gettext_noop("KPI result recorded: %(metric)s"),
+               campaign, metric=kpi.metric)
     return kpi
 
 
@@ -638,10 +782,21 @@ def _clean_phase(campaign: Campaign, values: dict, *, exclude_pk: int | None = N
                 "Overlaps the phase “%(phase)s” (%(start)s – %(end)s); change the dates or "
                 "mark the phase as parallel."
             ) % {"phase": clash.label, "start": clash.start_date, "end": clash.end_date}})
+    try:
+        order = int(values.get("order") or 0)
+    except (TypeError, ValueError):
+        raise ValidationError({"order": _("Enter a whole number.")}) from None
+    if not 0 <= order <= 1000:
+        raise ValidationError({"order": _("Enter a number between 0 and 1000.")})
     return {
-        "kind": kind, "name": (values.get("name") or "").strip(), "start_date": start,
-        "end_date": end, "parallel": parallel, "order": int(values.get("order") or 0),
+        "kind": kind, "name": _text(values.get("name"), "name", 120), "start_date": start,
+        "end_date": end, "parallel": parallel, "order": order,
     }
+
+
+def _phase_data(phase: Phase) -> dict:
+    # The kind is stored as a code (its label is translated when the feed is read).
+    return {"phase": phase.name, "phase_kind": phase.kind}
 
 
 def phase_create(*, actor: AbstractBaseUser, campaign: Campaign, **values) -> Phase:
@@ -651,7 +806,8 @@ def phase_create(*, actor: AbstractBaseUser, campaign: Campaign, **values) -> Ph
     with transaction.atomic():
         phase = Phase.objects.create(campaign=campaign, **cleaned)
         _audit(actor, "phase.create", gettext_noop("Phase added: %(phase)s (%(start)s – %(end)s)"),
-               campaign, phase=phase.label, start=str(phase.start_date), end=str(phase.end_date))
+               campaign, start=str(phase.start_date), end=str(phase.end_date),
+               **_phase_data(phase))
     return phase
 
 
@@ -668,7 +824,7 @@ def phase_update(*, actor: AbstractBaseUser, phase: Phase, **values) -> Phase:
         phase.save()
         _audit(actor, "phase.update",
                gettext_noop("Phase edited: %(phase)s (%(start)s – %(end)s)"), campaign,
-               phase=phase.label, start=str(phase.start_date), end=str(phase.end_date))
+               start=str(phase.start_date), end=str(phase.end_date), **_phase_data(phase))
     return phase
 
 
@@ -677,7 +833,9 @@ def phase_delete(*, actor: AbstractBaseUser, phase: Phase) -> None:
     _require_plan_edit(actor, campaign)
     with transaction.atomic():
         _audit(actor, "phase.delete", gettext_noop("Phase removed: %(phase)s"), campaign,
-               phase=phase.label)
+               **_phase_data(phase))
+        for milestone in phase.milestones.all():
+            _milestone_tasks_end(milestone, TaskStatus.CANCELLED)
         phase.delete()
 
 
@@ -708,7 +866,7 @@ def phase_standard_plan(*, actor: AbstractBaseUser, campaign: Campaign) -> list[
 
 
 def _clean_milestone(phase: Phase, values: dict) -> dict:
-    title = (values.get("title") or "").strip()
+    title = _text(values.get("title"), "title", TEXT_LIMIT)
     if not title:
         raise ValidationError({"title": _("Give the milestone a title.")})
     due = _date(values.get("due_date"), "due_date")
@@ -735,13 +893,44 @@ def milestone_create(*, actor: AbstractBaseUser, phase: Phase, **values) -> Mile
         _audit(actor, "milestone.create", gettext_noop("Milestone added: %(title)s"), campaign,
                title=milestone.title, due=str(milestone.due_date))
         if milestone.owner is not None:
-            task_create(
-                team=campaign.team, owner=milestone.owner,
-                title=_("Milestone “%(title)s” of “%(campaign)s”")
-                % {"title": milestone.title, "campaign": campaign.name},
-                due_date=milestone.due_date, source=milestone, created_by=actor,
-            )
+            _milestone_task(actor, milestone, campaign)
     return milestone
+
+
+def _milestone_task_title(milestone: Milestone, campaign: Campaign) -> str:
+    # No words of ours in it: the title reads the same in every language.
+    return Truncator(f"{milestone.title} · {campaign.name}").chars(TEXT_LIMIT)
+
+
+def _milestone_task(actor, milestone: Milestone, campaign: Campaign) -> Task:
+    """The owner's task of a milestone (source = the milestone)."""
+    return task_create(
+        team=campaign.team, owner=milestone.owner,
+        title=_milestone_task_title(milestone, campaign),
+        due_date=milestone.due_date, source=milestone, created_by=actor,
+    )
+
+
+def _milestone_tasks_end(milestone: Milestone, status: str) -> None:
+    _tasks_of(milestone).filter(status=TaskStatus.OPEN).update(
+        status=status, completed_at=timezone.now() if status == TaskStatus.DONE else None,
+    )
+
+
+def _milestone_tasks_follow(actor, milestone: Milestone, campaign: Campaign) -> None:
+    """Keep the owner's task in step with the milestone: moved, renamed or cancelled."""
+    open_tasks = _tasks_of(milestone).filter(status=TaskStatus.OPEN)
+    if milestone.owner_id is None or milestone.done_at is not None:
+        _milestone_tasks_end(
+            milestone, TaskStatus.DONE if milestone.done_at else TaskStatus.CANCELLED
+        )
+        return
+    open_tasks.exclude(owner_id=milestone.owner_id).update(status=TaskStatus.CANCELLED)
+    updated = open_tasks.filter(owner_id=milestone.owner_id).update(
+        title=_milestone_task_title(milestone, campaign), due_date=milestone.due_date,
+    )
+    if not updated:
+        _milestone_task(actor, milestone, campaign)
 
 
 def milestone_update(*, actor: AbstractBaseUser, milestone: Milestone, **values) -> Milestone:
@@ -758,6 +947,7 @@ def milestone_update(*, actor: AbstractBaseUser, milestone: Milestone, **values)
         for field, value in cleaned.items():
             setattr(milestone, field, value)
         milestone.save()
+        _milestone_tasks_follow(actor, milestone, campaign)
         _audit(actor, "milestone.update", gettext_noop("Milestone edited: %(title)s"), campaign,
                title=milestone.title)
     return milestone
@@ -770,6 +960,7 @@ def milestone_set_done(*, actor: AbstractBaseUser, milestone: Milestone, done: b
     with transaction.atomic():
         milestone.done_at = timezone.now() if done else None
         milestone.save(update_fields=["done_at"])
+        _milestone_tasks_follow(actor, milestone, campaign)
         _audit(
             actor, "milestone.done" if done else "milestone.reopen",
             gettext_noop("Milestone done: %(title)s") if done
@@ -785,6 +976,7 @@ def milestone_delete(*, actor: AbstractBaseUser, milestone: Milestone) -> None:
     with transaction.atomic():
         _audit(actor, "milestone.delete", gettext_noop("Milestone removed: %(title)s"), campaign,
                title=milestone.title)
+        _milestone_tasks_end(milestone, TaskStatus.CANCELLED)
         milestone.delete()
 
 
@@ -798,4 +990,17 @@ def campaign_delete(*, actor: AbstractBaseUser, campaign: Campaign) -> None:
     with transaction.atomic():
         _audit(actor, "campaign.delete", gettext_noop("Campaign deleted: %(name)s"), campaign,
                name=campaign.name)
+        _close_approval_tasks(campaign, TaskStatus.CANCELLED)
+        _cancel_milestone_tasks(campaign)
         campaign.delete()
+
+
+def _cancel_milestone_tasks(campaign: Campaign) -> None:
+    milestone_ids = [
+        str(pk) for pk in Milestone.objects.filter(phase__campaign=campaign)
+        .values_list("pk", flat=True)
+    ]
+    Task.objects.filter(
+        source_type=ContentType.objects.get_for_model(Milestone), source_id__in=milestone_ids,
+        status=TaskStatus.OPEN,
+    ).update(status=TaskStatus.CANCELLED)
