@@ -87,8 +87,8 @@ class IncidentStepAdmin(admin.ModelAdmin):
 
 @admin.register(IncidentUpdate)
 class IncidentUpdateAdmin(admin.ModelAdmin):
-    list_display = ["incident", "at", "kind", "author"]
-    search_fields = ["message", "incident__title"]
+    list_display = ["incident", "at", "kind", "author", "text"]
+    search_fields = ["message", "summary", "incident__title"]
     list_filter = ["kind"]
 
 

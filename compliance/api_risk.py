@@ -1,6 +1,6 @@
 """API for sentiment, incidents, emergency plans, drills and the privacy ledger."""
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -76,10 +76,17 @@ class TeamField(serializers.PrimaryKeyRelatedField):
 
 
 def _get_or_404(getter, *args):
+    """The getter's object, or a JSON 404 for a missing, foreign or non-numeric id."""
     try:
         return getter(*args)
-    except ObjectDoesNotExist as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+class NumericLookupMixin:
+    """Detail routes only match numeric ids, so ``…/abc/`` is a 404, never a 500."""
+
+    lookup_value_regex = r"\d+"
 
 
 # --- opinion signals ----------------------------------------------------------
@@ -139,7 +146,7 @@ class IncidentUpdateSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     author = serializers.CharField(source="author.username", default=None)
     kind = serializers.CharField()
-    message = serializers.CharField()
+    message = serializers.CharField(source="text")  # in the reader's language
 
 
 class IncidentSerializer(serializers.ModelSerializer):
@@ -187,7 +194,8 @@ class StepDoneSerializer(serializers.Serializer):
     done = serializers.BooleanField()
 
 
-class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class IncidentViewSet(NumericLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                      viewsets.GenericViewSet):
     """Incidents of the user's teams with their checklist and timeline (S3.2.3)."""
 
     serializer_class = IncidentSerializer
@@ -272,7 +280,7 @@ class EmergencyPlanWriteSerializer(serializers.Serializer):
     steps = PlanStepSerializer(many=True, required=False, default=list)
 
 
-class EmergencyPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class EmergencyPlanViewSet(NumericLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                            viewsets.GenericViewSet):
     """Emergency plans: ordered steps and pre-approved holding statements (S3.2.3)."""
 
@@ -314,7 +322,8 @@ class DrillRunSerializer(serializers.Serializer):
                                          default="")
 
 
-class DrillViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class DrillViewSet(NumericLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                   viewsets.GenericViewSet):
     """Scheduled drills with their run log and lessons learned (S3.2.3)."""
 
     serializer_class = DrillSerializer
@@ -405,14 +414,23 @@ class WithdrawSerializer(serializers.Serializer):
     channel = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
 
 
-class ConsentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ConsentViewSet(NumericLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                     viewsets.GenericViewSet):
     """Consent records per person and purpose (PIPL; S3.1.3)."""
 
     serializer_class = ConsentSerializer
-    filterset_fields = ["subject_ref", "legal_basis"]
+    filterset_fields = ["legal_basis"]
 
     def get_queryset(self):
-        return selectors_privacy.consents_for(self.request.user)
+        subject_ref = ""
+        if self.action == "list":
+            subject_ref = (self.request.query_params.get("subject_ref") or "").strip()
+            # Looking a person up tells whether they are on file: personal-data holders only.
+            if subject_ref and not selectors_privacy.teams_with_personal_access(
+                    self.request.user):
+                raise PermissionDenied(
+                    _("Filtering by data subject needs the personal-data permission."))
+        return selectors_privacy.consents_for(self.request.user, subject_ref=subject_ref)
 
     def get_object(self):
         return _get_or_404(selectors_privacy.consent_get, self.request.user, self.kwargs["pk"])
@@ -472,7 +490,7 @@ class DSRStatusSerializer(serializers.Serializer):
                                            default="")
 
 
-class DataSubjectRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class DataSubjectRequestViewSet(NumericLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                                 viewsets.GenericViewSet):
     """Access/copy, correction and deletion requests with their due date (PIPL)."""
 

@@ -89,6 +89,11 @@ class ConsentRecord(models.Model):
     def is_active(self) -> bool:
         return self.withdrawn_at is None
 
+    def get_data_categories_display(self) -> list[str]:
+        """The data categories' labels in the reader's language (unknown codes as stored)."""
+        labels = dict(DataCategory.choices)
+        return [str(labels.get(code, code)) for code in self.data_categories or []]
+
 
 class DSRKind(models.TextChoices):
     ACCESS = "access", _("Access or copy")

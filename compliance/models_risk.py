@@ -1,9 +1,11 @@
 """Incidents, emergency plans and drills (spec S3.2.1, S3.2.3)."""
 
+import contextlib
+
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from teams.roles import Role
@@ -284,7 +286,12 @@ class IncidentUpdate(models.Model):
     kind = models.CharField(
         _("kind"), max_length=10, choices=UpdateKind.choices, default=UpdateKind.NOTE,
     )
-    message = models.TextField(_("message"))
+    # A person's words, as written; for a system entry, an optional note after the summary.
+    message = models.TextField(_("message"), blank=True)
+    # System entries store an untranslated msgid and its parameters, translated when shown
+    # (like teams.AuditEvent.summary), so each reader sees them in their own language.
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("incident update")
@@ -292,7 +299,21 @@ class IncidentUpdate(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
-        return self.message[:60]
+        return self.text[:60]
+
+    @property
+    def text(self) -> str:
+        """The entry in the reader's language: translated summary, then any written note."""
+        if not self.summary:
+            return self.message
+        params = dict(self.params or {})
+        for key in ("from", "to"):  # status codes → their labels in the reader's language
+            if params.get(key) in IncidentStatus.values:
+                params[key] = IncidentStatus(params[key]).label
+        summary = gettext(self.summary)
+        with contextlib.suppress(KeyError, TypeError, ValueError):
+            summary = summary % params if params else summary
+        return f"{summary}\n{self.message}" if self.message else summary
 
 
 class Drill(models.Model):

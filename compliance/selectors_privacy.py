@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 
 from teams.models import Team
-from teams.selectors import scope_to_user_teams, user_can
+from teams.selectors import scope_to_user_teams, teams_visible_to, user_can
 
 from .models_privacy import ConsentRecord, DataSubjectRequest, RetentionPolicy, RetentionRun
 
@@ -38,14 +38,42 @@ def mask_name(value: str) -> str:
 
 
 _PHONE_OR_ID = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$|^\d{17}[\dXx]$")
+_EMAIL = re.compile(r"^([^@\s]+)@([^@\s]+)$")
+
+
+def mask_email(value: str) -> str:
+    """zhang.san@example.com → z***@example.com: the domain stays, the person goes."""
+    match = _EMAIL.match((value or "").strip())
+    if not match:
+        return mask_identifier(value)
+    return f"{match.group(1)[0]}***@{match.group(2)}"
+
+
+def mask_identifier(value: str) -> str:
+    """Any other identifier: keep a short prefix and suffix, hide the middle.
+
+    member-1002 → me*******02, u-77 → u**7; two characters or fewer are all hidden.
+    """
+    value = (value or "").strip()
+    if len(value) <= 2:
+        return "*" * len(value)
+    keep = 1 if len(value) <= 6 else 2
+    return f"{value[:keep]}{'*' * (len(value) - 2 * keep)}{value[-keep:]}"
 
 
 def mask_subject_ref(value: str) -> str:
-    """Identifiers are meant to be pseudonymous; a phone or ID number used as one is masked."""
+    """A subject identifier as a reader without ``privacy.view_personal`` sees it (S3.1.3).
+
+    Identifiers are meant to be pseudonymous, but in practice they are often a phone
+    number, an ID number or an email address: each is masked in its usual form, and
+    anything else keeps only a short prefix and suffix.
+    """
     compact = re.sub(r"[\s-]", "", value or "")
-    if not _PHONE_OR_ID.match(compact):
-        return value
-    return mask_id_number(compact) if len(compact) == 18 else mask_phone(compact)
+    if _PHONE_OR_ID.match(compact):
+        return mask_id_number(compact) if len(compact) == 18 else mask_phone(compact)
+    if _EMAIL.match((value or "").strip()):
+        return mask_email(value)
+    return mask_identifier(value)
 
 
 def can_view_personal(user: AbstractBaseUser, team: Team | int) -> bool:
@@ -70,10 +98,20 @@ def shown_subject_ref(user: AbstractBaseUser, record) -> str:
     return mask_subject_ref(record.subject_ref)
 
 
+def teams_with_personal_access(user: AbstractBaseUser) -> list[int]:
+    """Ids of the visible teams where the user holds ``privacy.view_personal``."""
+    return [t.pk for t in teams_visible_to(user) if can_view_personal(user, t)]
+
+
 def consents_for(user: AbstractBaseUser, *, subject_ref: str = "") -> QuerySet[ConsentRecord]:
+    """The user's consent records; ``subject_ref`` narrows them to one data subject.
+
+    Looking a person up by identifier tells whether they are on file, so that filter
+    only covers teams where the user holds ``privacy.view_personal`` (S3.1.3).
+    """
     qs = scope_to_user_teams(ConsentRecord.objects.select_related("team"), user)
     if subject_ref:
-        qs = qs.filter(subject_ref=subject_ref)
+        qs = qs.filter(subject_ref=subject_ref, team_id__in=teams_with_personal_access(user))
     return qs.order_by("-consented_at", "-id")
 
 

@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from platforms.models import Platform
 from teams.selectors import scope_to_user_teams
 
 from .models_risk import (
@@ -29,6 +30,21 @@ def incidents_for(user: AbstractBaseUser, *, status: str | None = None) -> Query
     elif status:
         qs = qs.filter(status=status)
     return qs.order_by("-opened_at", "-id")
+
+
+def platform_names() -> dict[str, str]:
+    """Platform code → name in the reader's language (one query)."""
+    return {p.code: p.name for p in Platform.objects.only("code", "name_zh", "name_en")}
+
+
+def label_incident_sources(incidents, names: dict[str, str] | None = None) -> list:
+    """Attach ``source_label`` and ``platform_label``: a platform code shows as its name."""
+    incidents = list(incidents)
+    names = platform_names() if names is None else names
+    for incident in incidents:
+        incident.source_label = names.get(incident.source, incident.source)
+        incident.platform_label = names.get(incident.platform_code, incident.platform_code)
+    return incidents
 
 
 def incident_get(user: AbstractBaseUser, pk: int) -> Incident:

@@ -191,7 +191,7 @@ def opinion_spike_check(
                 existing.details = {**existing.details, "latest": details}
                 existing.save(update_fields=["details"])
                 IncidentUpdate.objects.create(
-                    incident=existing, kind=UpdateKind.SYSTEM, message=message % data,
+                    incident=existing, kind=UpdateKind.SYSTEM, summary=message, params=data,
                 )
             return existing
     rule = OpinionAlertRule.objects.filter(team=team).first()
@@ -202,7 +202,7 @@ def opinion_spike_check(
             severity=rule.severity if rule else IncidentSeverity.HIGH,
             source=top["source"], platform_code=top["platform_code"],
             spike_key=f"{SPIKE_KEY_PREFIX}{now:%Y%m%dT%H%M}", details=details,
-            first_update=message % data,
+            first_update=(message, data),
         )
     except IntegrityError:  # a concurrent check opened it first
         return Incident.objects.filter(team=team, spike_key__startswith=SPIKE_KEY_PREFIX,
@@ -242,7 +242,7 @@ def incident_open(
     owner: AbstractBaseUser | None = None,
     spike_key: str = "",
     details: dict | None = None,
-    first_update: str = "",
+    first_update: tuple[str, dict] | None = None,
 ) -> Incident:
     """Open an incident and instantiate its plan's checklist as steps and tasks."""
     _require(actor, team, "incident.manage")
@@ -267,9 +267,11 @@ def incident_open(
             severity=severity, source=source, platform_code=platform_code, owner=owner,
             plan=plan, spike_key=spike_key, details=details or {}, created_by=actor,
         )
+        # Stored untranslated (msgid + params), shown in each reader's language.
+        summary, params = first_update or (gettext_noop("Incident opened."), {})
         IncidentUpdate.objects.create(
             incident=incident, author=actor, kind=UpdateKind.SYSTEM,
-            message=first_update or _("Incident opened."),
+            summary=summary, params=params,
         )
         for step in plan.steps.all() if plan else []:
             step_owner = _step_owner(step, team, owner)
@@ -327,9 +329,8 @@ def incident_set_status(
         incident.save(update_fields=["status", "resolved_at"])
         IncidentUpdate.objects.create(
             incident=incident, author=actor, kind=UpdateKind.STATUS,
-            message=_("Status: %(from)s → %(to)s") % {
-                "from": IncidentStatus(previous).label, "to": IncidentStatus(status).label,
-            } + (f"\n{note.strip()}" if note.strip() else ""),
+            summary=gettext_noop("Status: %(from)s → %(to)s"),
+            params={"from": previous, "to": status}, message=note.strip(),
         )
         audit_record(
             actor=actor, action="incident.status", target=incident, reason=note,
@@ -353,8 +354,9 @@ def incident_step_set_done(
         step.save(update_fields=["done_at", "done_by"])
         IncidentUpdate.objects.create(
             incident=incident, author=actor, kind=UpdateKind.STEP,
-            message=(_("Step done: %(title)s") if done else _("Step reopened: %(title)s"))
-            % {"title": step.title},
+            summary=(gettext_noop("Step done: %(title)s") if done
+                     else gettext_noop("Step reopened: %(title)s")),
+            params={"title": step.title},
         )
         if step.task_id:
             task = Task.objects.get(pk=step.task_id)

@@ -38,7 +38,7 @@ def _apply_errors(form, exc: ValidationError) -> None:
 def _or_404(getter, *args):
     try:
         return getter(*args)
-    except ObjectDoesNotExist as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
 
 
@@ -67,13 +67,14 @@ def incident_list(request):
                 messages.success(request, _("Incident opened."))
                 return redirect("compliance:incident_detail", pk=incident.pk)
     return render(request, "compliance/risk/incident_list.html", {
-        "incidents": incidents[:200], "status": status, "form": form, "can_open": bool(teams),
+        "incidents": selectors_risk.label_incident_sources(incidents[:200]), "status": status, "form": form, "can_open": bool(teams),
         "statuses": IncidentStatus.choices,
     }, status=400 if request.method == "POST" else 200)
 
 
 def incident_detail(request, pk: int, update_form=None, status_form=None, http_status=200):
     incident = _or_404(selectors_risk.incident_get, request.user, pk)
+    selectors_risk.label_incident_sources([incident])
     return render(request, "compliance/risk/incident_detail.html", {
         "incident": incident,
         "can_manage": user_can(request.user, incident.team, "incident.manage"),
@@ -222,7 +223,9 @@ def privacy(request):
             consent_form = form
         else:
             dsr_form = form
-    subject = request.GET.get("subject", "").strip()
+    # Looking a person up tells whether they are on file: only with privacy.view_personal.
+    can_search = bool(selectors_privacy.teams_with_personal_access(request.user))
+    subject = request.GET.get("subject", "").strip() if can_search else ""
     consents = list(selectors_privacy.consents_for(request.user, subject_ref=subject)[:200])
     rows = [(c, selectors_privacy.personal_fields(request.user, c)) for c in consents]
     return render(request, "compliance/privacy/ledger.html", {
@@ -231,7 +234,7 @@ def privacy(request):
             for dsr in selectors_privacy.requests_for(request.user)[:200]
         ],
         "consent_form": consent_form, "dsr_form": dsr_form, "can_edit": bool(teams),
-        "subject": subject, "status_form": DSRStatusForm(), "today": timezone.localdate(),
+        "subject": subject, "can_search": can_search, "status_form": DSRStatusForm(), "today": timezone.localdate(),
         "retention": selectors_privacy.retention_overview(),
     }, status=http_status)
 
