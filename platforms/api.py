@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -35,7 +36,11 @@ class InterestsField(serializers.ListField):
     """A list of tags, or one comma-separated string."""
 
     child = serializers.CharField(max_length=40)
-    max_length = 30
+
+    def __init__(self, **kwargs):
+        # A class attribute is not enough: ListField reads max_length from kwargs.
+        kwargs.setdefault("max_length", 30)
+        super().__init__(**kwargs)
 
     def to_internal_value(self, data):
         if isinstance(data, str):
@@ -124,13 +129,15 @@ class VisibleTeamField(serializers.PrimaryKeyRelatedField):
 class PlatformAccountSerializer(serializers.ModelSerializer):
     platform = serializers.SlugRelatedField(
         slug_field="code", queryset=Platform.objects.all(),
-        error_messages={"does_not_exist": "Unknown platform: {value}."},
+        error_messages={"does_not_exist": gettext_lazy("Unknown platform: {value}.")},
     )
     team = VisibleTeamField(required=False)
     credentials = CredentialsField()
     has_credentials = serializers.BooleanField(read_only=True)
     documents = DocumentSerializer(many=True, read_only=True)
     can_publish = serializers.SerializerMethodField()
+    # A translated summary; the technical detail stays in logs and admin.
+    last_error = serializers.CharField(source="last_error_summary", read_only=True)
 
     class Meta:
         model = PlatformAccount
@@ -138,13 +145,13 @@ class PlatformAccountSerializer(serializers.ModelSerializer):
             "id", "team", "platform", "handle", "external_id", "connector",
             "verification_status", "enterprise_certificate_number", "verified_on",
             "certification_expires_on", "needs_reconnection", "last_sync_at", "last_checked_at",
-            "last_error", "token_expires_at", "has_credentials", "credentials", "documents",
+            "last_error", "last_error_code", "token_expires_at", "has_credentials", "credentials", "documents",
             "can_publish",
         ]
         read_only_fields = [
             "verification_status", "verified_on", "certification_expires_on",
             "needs_reconnection", "last_sync_at", "last_checked_at", "last_error",
-            "token_expires_at",
+            "last_error_code", "token_expires_at",
         ]
         extra_kwargs = {"connector": {"choices": ConnectorKind.choices}}
         # Uniqueness of (team, platform, handle) is the service's rule; the
@@ -246,7 +253,7 @@ class PlatformAccountViewSet(
         data = payload.validated_data
         document = services.document_add(
             actor=request.user, account=account, kind=data["kind"],
-            expires_on=data.get("expires_on"), number=data.get("number", ""),
+            expires_on=data["expires_on"], number=data.get("number", ""),
             issued_on=data.get("issued_on"), file=data.get("file"),
         )
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)

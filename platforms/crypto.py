@@ -4,7 +4,9 @@
 decrypts (``MultiFernet``), so a key is rotated by putting the new key first
 and running ``manage.py rotate_credentials``. With no key set (embedded mode
 only; production refuses to start without one) a key is derived from
-``SECRET_KEY`` with HKDF.
+``SECRET_KEY`` with HKDF. Once keys are set, the derived key stays the last
+key, for decryption only, so what was encrypted before keys were configured
+can still be read and rotated onto the new key.
 """
 
 import base64
@@ -31,14 +33,16 @@ def _derived_key() -> bytes:
 
 def _fernet() -> MultiFernet:
     keys = [key for key in getattr(settings, "CREDENTIALS_KEYS", []) if key]
-    if not keys:
-        keys = [_derived_key()]
     try:
-        return MultiFernet([Fernet(key) for key in keys])
+        fernets = [Fernet(key) for key in keys]
     except (ValueError, TypeError) as exc:
         raise ImproperlyConfigured(
             "CREDENTIALS_KEYS must hold Fernet keys (32 url-safe base64 bytes)."
         ) from exc
+    # The key derived from SECRET_KEY: the only key without CREDENTIALS_KEYS,
+    # else the last one (MultiFernet encrypts with the first), decrypt-only.
+    fernets.append(Fernet(_derived_key()))
+    return MultiFernet(fernets)
 
 
 def encrypt_credentials(credentials: dict) -> str:

@@ -99,8 +99,9 @@ class DocumentForm(forms.Form):
     issued_on = forms.DateField(
         label=_("Issued on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    # Every document is valid until a date (S2.2.2).
     expires_on = forms.DateField(
-        label=_("Expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Expires on"), widget=forms.DateInput(attrs={"type": "date"})
     )
     file = forms.FileField(label=_("File"), required=False)
 

@@ -1,12 +1,34 @@
+import logging
+import math
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+logger = logging.getLogger("campaignops.platforms")
+
 # Age bands the audience profiles and the recommender speak (S2.2.1 (1)).
 AGE_BANDS = ("under-18", "18-24", "25-34", "35-44", "45-54", "55+")
+# The keys of each 0–1 estimate a platform profile holds (S2.2.1).
+SHARE_KEYS = {
+    "audience_age": AGE_BANDS,
+    "business_fit": ("b2b", "b2c"),
+    "format_fit": ("video", "image_text"),
+}
+
+
+def _fraction(value) -> float | None:
+    """``value`` as a number between 0 and 1, or None when it is not one."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    value = float(value)
+    if not math.isfinite(value) or not 0 <= value <= 1:
+        return None
+    return value
 
 
 class PlatformCategory(models.TextChoices):
@@ -111,16 +133,131 @@ class Platform(models.Model):
 
     def get_content_formats_display(self) -> list[str]:
         labels = dict(ContentFormat.choices)
-        return [str(labels.get(code, code)) for code in self.content_formats]
+        return [str(labels[code]) for code in self._codes(self.content_formats, labels)]
 
     def get_required_documents_display(self) -> list[str]:
         labels = dict(DocumentKind.choices)
-        return [str(labels.get(code, code)) for code in self.required_documents]
+        return [str(labels[code]) for code in self._codes(self.required_documents, labels)]
+
+    @staticmethod
+    def _codes(value, known) -> list[str]:
+        if not isinstance(value, list):
+            return []
+        return [code for code in value if isinstance(code, str) and code in known]
+
+    # -- tolerant readers: a bad row is skipped and logged, never a 500 --------
+    def shares(self, field_name: str) -> dict[str, float]:
+        """The usable part of a 0–1 estimate (``audience_age``, ``business_fit``, ``format_fit``)."""
+        raw = getattr(self, field_name)
+        if not raw:
+            return {}
+        if not isinstance(raw, dict):
+            logger.warning("Platform %s: %s is not an object; ignored", self.code, field_name)
+            return {}
+        shares = {}
+        for key, value in raw.items():
+            number = _fraction(value)
+            if key not in SHARE_KEYS[field_name] or number is None:
+                logger.warning(
+                    "Platform %s: %s[%r] = %r is not usable; ignored",
+                    self.code, field_name, key, value,
+                )
+                continue
+            shares[key] = number
+        return shares
+
+    @property
+    def female_share(self) -> float:
+        share = _fraction(float(self.audience_female_share or 0))
+        return 0.5 if share is None else share
+
+    @property
+    def interest_tags_clean(self) -> tuple[str, ...]:
+        if not isinstance(self.interest_tags, list):
+            return ()
+        return tuple(
+            tag.strip().lower() for tag in self.interest_tags if isinstance(tag, str) and tag.strip()
+        )
+
+    def clean(self) -> None:
+        """Field errors for catalogue data the recommender cannot use (admin edits)."""
+        errors: dict[str, str] = {}
+        for field_name, keys in SHARE_KEYS.items():
+            value = getattr(self, field_name)
+            if value in (None, ""):
+                continue
+            if not isinstance(value, dict):
+                errors[field_name] = _(
+                    "Enter an object such as {\"%(key)s\": 0.5}."
+                ) % {"key": keys[0]}
+                continue
+            unknown = [str(key) for key in value if key not in keys]
+            if unknown:
+                errors[field_name] = _("Unknown key(s): %(keys)s. Use %(allowed)s.") % {
+                    "keys": ", ".join(unknown), "allowed": ", ".join(keys),
+                }
+                continue
+            bad = [str(key) for key, share in value.items() if _fraction(share) is None]
+            if bad:
+                errors[field_name] = _(
+                    "Each value must be a number between 0 and 1 (check %(keys)s)."
+                ) % {"keys": ", ".join(bad)}
+        if self.audience_female_share is not None and _fraction(
+            float(self.audience_female_share)
+        ) is None:
+            errors["audience_female_share"] = _("Enter a share between 0 and 1.")
+        for field_name, known in (
+            ("content_formats", ContentFormat.values),
+            ("required_documents", DocumentKind.values),
+        ):
+            value = getattr(self, field_name)
+            if value in (None, ""):
+                continue
+            if not isinstance(value, list):
+                errors[field_name] = _("Enter a list of codes.")
+                continue
+            unknown = [str(code) for code in value if code not in known]
+            if unknown:
+                errors[field_name] = _("Unknown code(s): %(codes)s. Use %(allowed)s.") % {
+                    "codes": ", ".join(unknown), "allowed": ", ".join(known),
+                }
+        tags = self.interest_tags
+        if tags not in (None, "") and (
+            not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() for t in tags)
+        ):
+            errors["interest_tags"] = _("Enter a list of tags (text).")
+        if errors:
+            raise ValidationError(errors)
 
 
 class ConnectorKind(models.TextChoices):
     SANDBOX = "sandbox", _("Sandbox (simulated)")
     WECHAT_OFFICIAL_ACCOUNT = "wechat_official_account", _("WeChat Official Account API")
+
+
+class ConnectorErrorKind(models.TextChoices):
+    TRANSIENT = "transient", _("Temporary")
+    AUTH = "auth", _("Credentials rejected")
+    PERMANENT = "permanent", _("Refused")
+
+
+ERROR_SUMMARIES = {
+    ConnectorErrorKind.TRANSIENT: _(
+        "The platform did not answer or was busy; it is tried again later."
+    ),
+    ConnectorErrorKind.AUTH: _("The platform rejected the credentials; reconnect the account."),
+    ConnectorErrorKind.PERMANENT: _(
+        "The platform refused the request; check the account's settings on the platform."
+    ),
+}
+
+
+def error_summary(kind: str, code: str = "") -> str:
+    """A translated, readable summary of a connector failure (never the raw text)."""
+    summary = str(ERROR_SUMMARIES.get(kind, _("The last call to the platform failed.")))
+    if code:
+        return _("%(summary)s (error code %(code)s)") % {"summary": summary, "code": code}
+    return summary
 
 
 class VerificationStatus(models.TextChoices):
@@ -163,7 +300,13 @@ class PlatformAccount(models.Model):
     needs_reconnection = models.BooleanField(_("needs reconnection"), default=False)
     last_sync_at = models.DateTimeField(_("last successful sync"), null=True, blank=True)
     last_checked_at = models.DateTimeField(_("last checked"), null=True, blank=True)
+    # Technical detail of the last connector failure (for support, admin only);
+    # pages show ``last_error_summary``, translated, from its kind and code.
     last_error = models.TextField(_("last error"), blank=True)
+    last_error_kind = models.CharField(
+        _("last error kind"), max_length=20, choices=ConnectorErrorKind.choices, blank=True
+    )
+    last_error_code = models.CharField(_("last error code"), max_length=40, blank=True)
     last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
     token_expires_at = models.DateTimeField(_("token expires at"), null=True, blank=True)
     owner = models.ForeignKey(
@@ -196,6 +339,12 @@ class PlatformAccount(models.Model):
     def has_credentials(self) -> bool:
         return bool(self.credentials_ciphertext)
 
+    @property
+    def last_error_summary(self) -> str:
+        if not self.last_error:
+            return ""
+        return error_summary(self.last_error_kind, self.last_error_code)
+
 
 def document_upload_to(instance: "QualificationDocument", filename: str) -> str:
     return f"qualifications/{instance.account_id or 'new'}/{filename}"
@@ -212,7 +361,7 @@ class QualificationDocument(models.Model):
     number = models.CharField(_("number"), max_length=80, blank=True)
     file = models.FileField(_("file"), upload_to=document_upload_to, blank=True)
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
-    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    expires_on = models.DateField(_("expires on"))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("uploaded by"),
@@ -231,4 +380,4 @@ class QualificationDocument(models.Model):
 
     @property
     def is_expired(self) -> bool:
-        return self.expires_on is not None and self.expires_on < timezone.localdate()
+        return self.expires_on is None or self.expires_on < timezone.localdate()

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from teams.selectors import scope_to_user_teams
 
 from .models import (
+    ConnectorKind,
     DocumentKind,
     Platform,
     PlatformAccount,
@@ -25,15 +26,21 @@ def platforms_active() -> QuerySet[Platform]:
 
 
 def platform_profiles() -> list[PlatformProfile]:
+    """The active catalogue as recommender input.
+
+    Rows edited around ``Platform.clean()`` (shell, SQL, a bulk update) may hold
+    values the recommender cannot use: those are left out (the recommender's
+    neutral default applies) and logged, so a bad row never breaks a page.
+    """
     return [
         PlatformProfile(
             code=p.code,
             name=p.name,
-            audience_age={k: float(v) for k, v in (p.audience_age or {}).items()},
-            female_share=float(p.audience_female_share),
-            interest_tags=tuple(p.interest_tags or ()),
-            business_fit={k: float(v) for k, v in (p.business_fit or {}).items()},
-            format_fit={k: float(v) for k, v in (p.format_fit or {}).items()},
+            audience_age=p.shares("audience_age"),
+            female_share=p.female_share,
+            interest_tags=p.interest_tags_clean,
+            business_fit=p.shares("business_fit"),
+            format_fit=p.shares("format_fit"),
             ad_flexibility=p.ad_flexibility,
         )
         for p in platforms_active()
@@ -80,14 +87,20 @@ def account_document_checklist(
     rows = []
     for kind in account.platform.required_documents or []:
         candidates = [d for d in documents if d.kind == kind]
-        # The one valid longest; undated documents do not expire.
-        candidates.sort(key=lambda d: d.expires_on or datetime.date.max, reverse=True)
+        # The one valid longest. Every document has an expiry date (S2.2.2); a
+        # row without one (only possible outside the services) counts as expired.
+        candidates.sort(key=lambda d: d.expires_on or datetime.date.min, reverse=True)
         best = candidates[0] if candidates else None
         label = str(labels.get(kind, kind))
         if best is None:
             rows.append(ChecklistRow(kind, label, None, False, _("%(document)s is missing.")
                                      % {"document": label}))
-        elif best.expires_on is not None and best.expires_on < today:
+        elif best.expires_on is None:
+            rows.append(ChecklistRow(
+                kind, label, best, False,
+                _("%(document)s has no expiry date on file.") % {"document": label},
+            ))
+        elif best.expires_on < today:
             rows.append(ChecklistRow(
                 kind, label, best, False,
                 _("%(document)s expired on %(date)s.") % {
@@ -122,6 +135,10 @@ def account_can_publish(
         account.enterprise_certificate_number
     ):
         reasons.append(_("No enterprise certificate number is on file."))
+    if account.connector == ConnectorKind.WECHAT_OFFICIAL_ACCOUNT and not account.has_credentials:
+        reasons.append(
+            _("No WeChat app id and secret are on file: reconnect the account.")
+        )
     if account.needs_reconnection:
         reasons.append(_("The platform rejected the credentials: the account needs reconnection."))
     reasons.extend(row.problem for row in account_document_checklist(account, today) if not row.ok)

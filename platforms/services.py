@@ -3,6 +3,7 @@
 import datetime
 import logging
 import re
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -24,10 +25,14 @@ from .connectors import (
     HealthResult,
     PublishContent,
     PublishResult,
-    TransientConnectorError,
     connector_for,
 )
-from .crypto import encrypt_credentials, rotate_ciphertext
+from .crypto import (
+    CredentialsError,
+    decrypt_credentials,
+    encrypt_credentials,
+    rotate_ciphertext,
+)
 from .models import (
     ConnectorKind,
     DocumentKind,
@@ -68,6 +73,19 @@ def _clean_credentials(connector: str, credentials: dict | None) -> dict:
     return cleaned
 
 
+def _missing_wechat_credentials() -> dict:
+    message = _("The WeChat connector needs the app id and app secret of the Official Account.")
+    return {"app_id": message, "app_secret": message}
+
+
+def _has_wechat_credentials(account: PlatformAccount) -> bool:
+    try:
+        stored = decrypt_credentials(account.credentials_ciphertext)
+    except CredentialsError:
+        return False
+    return bool(WECHAT_APP_ID.match(stored.get("app_id", "")) and stored.get("app_secret"))
+
+
 def _validate_account(*, platform: Platform | None, connector: str, handle: str) -> None:
     errors = {}
     if platform is None:
@@ -102,6 +120,8 @@ def account_create(
     _require(actor, team, "platform_account.edit")
     _validate_account(platform=platform, connector=connector, handle=handle)
     cleaned = _clean_credentials(connector, credentials)
+    if connector == ConnectorKind.WECHAT_OFFICIAL_ACCOUNT and not cleaned:
+        raise ValidationError(_missing_wechat_credentials())
     if PlatformAccount.objects.filter(team=team, platform=platform, handle=handle.strip()).exists():
         raise ValidationError({"handle": _("This team already has an account with this handle.")})
     with transaction.atomic():
@@ -134,6 +154,13 @@ def account_update(
     handle = changes.get("handle", account.handle)
     _validate_account(platform=account.platform, connector=connector, handle=handle)
     cleaned = _clean_credentials(connector, credentials) if credentials else None
+    if (
+        connector == ConnectorKind.WECHAT_OFFICIAL_ACCOUNT
+        and not cleaned
+        and not _has_wechat_credentials(account)
+    ):
+        # Switching to the real connector needs an app id and secret on file.
+        raise ValidationError(_missing_wechat_credentials())
     if (
         "handle" in changes
         and PlatformAccount.objects.filter(
@@ -219,7 +246,10 @@ def document_add(
     errors = {}
     if kind not in DocumentKind.values:
         errors["kind"] = _("Unknown document kind.")
-    if expires_on is not None and expires_on < timezone.localdate():
+    if expires_on is None:
+        # Every qualification document is valid until a date (S2.2.2).
+        errors["expires_on"] = _("Enter the date the document expires.")
+    elif expires_on < timezone.localdate():
         errors["expires_on"] = _("The expiry date is in the past: file a valid document.")
     if issued_on and expires_on and issued_on > expires_on:
         errors["issued_on"] = _("The issue date is after the expiry date.")
@@ -236,7 +266,7 @@ def document_add(
         audit_record(
             actor=actor, action="platform_account.document", target=account,
             summary=gettext_noop("Document %(kind)s filed, valid until %(expires)s"),
-            data={"kind": kind, "expires": expires_on.isoformat() if expires_on else "—"},
+            data={"kind": kind, "expires": expires_on.isoformat()},
         )
     return document
 
@@ -248,8 +278,10 @@ def account_record_connector_error(*, account: PlatformAccount, error: Connector
     """Remember a connector failure; an auth failure flags the account for reconnection."""
     now = timezone.now()
     account.last_error = f"{type(error).__name__}: {error}"[:2000]
+    account.last_error_kind = error.kind
+    account.last_error_code = str(error.code if error.code is not None else "")[:40]
     account.last_error_at = now
-    fields = ["last_error", "last_error_at"]
+    fields = ["last_error", "last_error_kind", "last_error_code", "last_error_at"]
     if isinstance(error, AuthConnectorError) and not account.needs_reconnection:
         account.needs_reconnection = True
         fields.append("needs_reconnection")
@@ -290,11 +322,8 @@ def account_check_health(
         result = connector_for(account).health_check()
     except ConnectorError as exc:
         account_record_connector_error(account=account, error=exc)
-        if isinstance(exc, AuthConnectorError):
-            return None, _("The platform rejected the credentials; reconnect the account.")
-        if isinstance(exc, TransientConnectorError):
-            return None, _("The platform is not answering right now; try again later.")
-        return None, _("The platform refused the check: %(error)s") % {"error": exc}
+        # A translated summary; the technical text stays in logs and admin.
+        return None, account.last_error_summary
     account_record_sync(account=account, token_expires_at=result.token_expires_at)
     return result, ""
 
@@ -336,7 +365,7 @@ def _expiry_recipients(account: PlatformAccount) -> list[AbstractBaseUser]:
 
 
 def accounts_check_expiry(*, today: datetime.date | None = None) -> dict[str, int]:
-    """Warn 30 days ahead and mark accounts expired when a document or certification lapses.
+    """Warn 30 days ahead; mark verified accounts expired when a document or certification lapses.
 
     Idempotent: the same warning is never handed out twice while open, and an
     account already marked expired stays as it is.
@@ -356,7 +385,9 @@ def accounts_check_expiry(*, today: datetime.date | None = None) -> dict[str, in
                     lapsing.append((row.label, row.document.expires_on))
             is_expired = any(date < today for _label, date in lapsing)
             with transaction.atomic():
-                if is_expired and account.verification_status != VerificationStatus.EXPIRED:
+                # Only a verified account lapses into "expired": unverified,
+                # pending and rejected accounts keep the status that says why.
+                if is_expired and account.verification_status == VerificationStatus.VERIFIED:
                     old = account.verification_status
                     account.verification_status = VerificationStatus.EXPIRED
                     account.save(update_fields=["verification_status"])
@@ -387,12 +418,38 @@ def accounts_check_expiry(*, today: datetime.date | None = None) -> dict[str, in
     return {"warned": warned, "expired": expired}
 
 
-def credentials_rotate_all() -> int:
-    """Re-encrypt every stored credential with the newest key; returns how many."""
-    count = 0
-    with transaction.atomic():
-        for account in PlatformAccount.objects.exclude(credentials_ciphertext="").select_for_update():
-            account.credentials_ciphertext = rotate_ciphertext(account.credentials_ciphertext)
+@dataclass
+class RotationReport:
+    rotated: int = 0
+    # (account id, account label) of every account whose credentials no key reads.
+    failed: list[tuple[int, str]] = field(default_factory=list)
+
+
+def credentials_rotate_all() -> RotationReport:
+    """Re-encrypt every stored credential with the newest key, one account at a time.
+
+    An account whose ciphertext no configured key can read is reported and
+    skipped; the others are rotated and committed regardless.
+    """
+    report = RotationReport()
+    ids = list(
+        PlatformAccount.objects.exclude(credentials_ciphertext="")
+        .order_by("pk").values_list("pk", flat=True)
+    )
+    for pk in ids:
+        with transaction.atomic():
+            account = (
+                PlatformAccount.objects.select_for_update().select_related("platform")
+                .filter(pk=pk).first()
+            )
+            if account is None or not account.credentials_ciphertext:
+                continue
+            try:
+                account.credentials_ciphertext = rotate_ciphertext(account.credentials_ciphertext)
+            except CredentialsError:
+                logger.error("Credentials of account %s cannot be decrypted; not rotated", pk)
+                report.failed.append((pk, f"{account.platform.code} · {account.handle}"))
+                continue
             account.save(update_fields=["credentials_ciphertext"])
-            count += 1
-    return count
+            report.rotated += 1
+    return report

@@ -36,7 +36,8 @@ def catalogue(request):
 
 def platform_detail(request, code: str):
     platform = get_object_or_404(Platform, code=code, is_active=True)
-    ages = [(band, round(float(platform.audience_age.get(band, 0)) * 100)) for band in AGE_BANDS]
+    shares = platform.shares("audience_age")
+    ages = [(band, round(shares.get(band, 0) * 100)) for band in AGE_BANDS]
     return render(request, "platforms/platform_detail.html", {"platform": platform, "ages": ages})
 
 

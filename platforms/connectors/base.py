@@ -16,7 +16,13 @@ from dataclasses import dataclass, field
 
 
 class ConnectorError(Exception):
-    """Base of every connector failure; ``code`` is the platform's own error code."""
+    """Base of every connector failure; ``code`` is the platform's own error code.
+
+    The message is technical English for logs and support; pages show the
+    translated summary of ``kind`` (``platforms.models.error_summary``).
+    """
+
+    kind = "permanent"
 
     def __init__(self, message: str, *, code: str | int | None = None) -> None:
         super().__init__(message)
@@ -26,13 +32,19 @@ class ConnectorError(Exception):
 class TransientConnectorError(ConnectorError):
     """Temporary: retry with backoff."""
 
+    kind = "transient"
+
 
 class AuthConnectorError(ConnectorError):
     """Credentials rejected or expired: the account needs reconnection."""
 
+    kind = "auth"
+
 
 class PermanentConnectorError(ConnectorError):
     """The platform refused the request for good."""
+
+    kind = "permanent"
 
 
 @dataclass(frozen=True)

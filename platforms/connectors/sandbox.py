@@ -19,6 +19,7 @@ import math
 import random
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..metrics import Metric
 from .base import (
@@ -180,6 +181,7 @@ class SandboxConnector(Connector):
         self._maybe_fail()
         return HealthResult(
             ok=True,
-            detail="Sandbox connector: simulated data, no platform is contacted.",
+            # Translated when called: the page shows it right away.
+            detail=_("Sandbox connector: simulated data, no platform is contacted."),
             token_expires_at=timezone.now() + datetime.timedelta(hours=2),
         )

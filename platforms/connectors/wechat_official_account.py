@@ -14,8 +14,14 @@ Follows the public API documentation (developers.weixin.qq.com/doc/offiaccount):
 
 Errors: an invalid or expired token (40001, 40014, 42001) refreshes the token
 once and retries; rate limits and "system busy" (45009, 45011, -1) are
-transient; bad appid/secret (40013, 40125, 40164 IP not whitelisted) are auth
-errors; any other errcode is permanent.
+transient; the invalid-credential family (40001, 40014, 42001 after the retry,
+40013, 40125, 41004 bad or missing appid/secret, 40164 IP not whitelisted) are
+auth errors; any other errcode, 48001 "API unauthorised" included, is permanent.
+
+The access_token is cached encrypted with the credentials' Fernet keys
+(``platforms.crypto``), so the cache (Redis in production) never holds it in clear.
+A publication is remembered per content (draft media_id, publish_id), so a retry
+never adds a second draft or submits twice.
 """
 
 import datetime
@@ -26,11 +32,14 @@ import requests
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import ngettext
 
+from ..crypto import CredentialsError, decrypt_credentials, encrypt_credentials
 from ..metrics import Metric
 from .base import (
     AuthConnectorError,
     Connector,
+    ConnectorError,
     HealthResult,
     Interaction,
     MetricPoint,
@@ -46,13 +55,27 @@ logger = logging.getLogger("campaignops.platforms.wechat")
 DEFAULT_BASE_URL = "https://api.weixin.qq.com"
 TOKEN_ERRORS = {40001, 40014, 42001}
 TRANSIENT_ERRORS = {45009, 45011, -1}
-AUTH_ERRORS = {40013, 40125, 40164, 41004, 40002, 48001}
+# The credential family: bad appid/secret, secret missing, IP not whitelisted.
+# 48001 (API not authorised for this account) and 40002 (bad grant type) are permanent.
+AUTH_ERRORS = {40013, 40125, 40164, 41004}
+PERMANENT_ERRORS = {48001, 40002}
 # Tokens are dropped this long before WeChat says they expire.
 TOKEN_MARGIN_SECONDS = 300
 # getarticlesummary accepts one day per request; data is available up to yesterday.
 MAX_DAYS = 30
 COMMENTS_PAGE = 50
 COMMENT_LOOKBACK_DAYS = 7
+# How long a publication's draft and publish job are remembered for retries.
+PUBLISH_MEMO_SECONDS = 7 * 24 * 3600
+
+
+def _errcode(data: dict) -> int | str:
+    """The errcode as an int (WeChat sometimes sends it as a string); 0 when absent."""
+    code = data.get("errcode") or 0
+    try:
+        return int(code)
+    except (TypeError, ValueError):
+        return str(code)
 
 
 def _article_index(position: str) -> int:
@@ -96,7 +119,7 @@ class WeChatOfficialAccountConnector(Connector):
     def access_token(self, *, refresh: bool = False) -> str:
         """A valid access_token: from the cache, or fetched when missing/refreshing."""
         if not refresh:
-            cached = cache.get(self._cache_key)
+            cached = self._cached_token()
             if cached:
                 self.token_expires_at = datetime.datetime.fromisoformat(cached["expires_at"])
                 return cached["token"]
@@ -108,8 +131,7 @@ class WeChatOfficialAccountConnector(Connector):
             json={"grant_type": "client_credential", "appid": self.app_id,
                   "secret": self._app_secret, "force_refresh": refresh},
         )
-        errcode = data.get("errcode", 0)
-        if errcode:
+        if _errcode(data):
             # A token request failing on credentials is an auth failure whatever the code.
             raise self._error(data, token_request=True)
         token = data.get("access_token")
@@ -119,10 +141,23 @@ class WeChatOfficialAccountConnector(Connector):
         self.token_expires_at = timezone.now() + datetime.timedelta(seconds=expires_in)
         cache.set(
             self._cache_key,
-            {"token": token, "expires_at": self.token_expires_at.isoformat()},
+            encrypt_credentials({"token": token, "expires_at": self.token_expires_at.isoformat()}),
             timeout=max(expires_in - TOKEN_MARGIN_SECONDS, 1),
         )
         return token
+
+    def _cached_token(self) -> dict | None:
+        """The cached token, decrypted; a token no key can read (or in clear) is a miss."""
+        cached = cache.get(self._cache_key)
+        if not isinstance(cached, str) or not cached:
+            return None
+        try:
+            value = decrypt_credentials(cached)
+        except CredentialsError:
+            return None
+        if not value.get("token") or not value.get("expires_at"):
+            return None
+        return value
 
     # -- HTTP ------------------------------------------------------------------
     def _send(self, method: str, path: str, *, params=None, json=None) -> dict:
@@ -131,7 +166,9 @@ class WeChatOfficialAccountConnector(Connector):
             response = self.session.request(
                 method, url, params=params, json=json, timeout=self.timeout
             )
-        except (requests.ConnectionError, requests.Timeout) as exc:
+        except requests.RequestException as exc:
+            # Every transport failure (connection, timeout, TLS, bad redirect...)
+            # is worth a later retry; none may escape as a 500.
             raise TransientConnectorError(f"WeChat API unreachable: {type(exc).__name__}") from exc
         if response.status_code >= 500 or response.status_code == 429:
             raise TransientConnectorError(
@@ -152,11 +189,13 @@ class WeChatOfficialAccountConnector(Connector):
         return data
 
     def _error(self, data: dict, *, token_request: bool = False):
-        code = data.get("errcode")
+        code = _errcode(data)
         message = f"WeChat error {code}: {data.get('errmsg', '')}"
         logger.warning("WeChat API error app_id=%s errcode=%s", self.app_id, code)
         if code in TRANSIENT_ERRORS:
             return TransientConnectorError(message, code=code)
+        if code in PERMANENT_ERRORS:
+            return PermanentConnectorError(message, code=code)
         if token_request or code in AUTH_ERRORS or code in TOKEN_ERRORS:
             return AuthConnectorError(message, code=code)
         return PermanentConnectorError(message, code=code)
@@ -169,7 +208,7 @@ class WeChatOfficialAccountConnector(Connector):
                 method, path, params={"access_token": token},
                 json=payload if method == "POST" else None,
             )
-            errcode = data.get("errcode", 0)
+            errcode = _errcode(data)
             if not errcode:
                 return data
             if errcode in TOKEN_ERRORS and attempt == 1:
@@ -196,15 +235,59 @@ class WeChatOfficialAccountConnector(Connector):
             "need_open_comment": 1,
             "only_fans_can_comment": 0,
         }
-        draft = self._call("POST", "/cgi-bin/draft/add", payload={"articles": [article]})
-        media_id = draft.get("media_id")
-        if not media_id:
-            raise PermanentConnectorError("WeChat draft/add returned no media_id.")
-        submitted = self._call("POST", "/cgi-bin/freepublish/submit", payload={"media_id": media_id})
-        publish_id = str(submitted.get("publish_id", ""))
+        # Idempotent per content (issue 4 review): once WeChat holds a draft or
+        # a publish job for this content, a retry reuses it instead of adding a
+        # second draft or submitting a second publication.
+        memo_key = self._publish_memo_key(content)
+        memo = cache.get(memo_key) or {}
+        media_id = memo.get("media_id")
+        publish_id = memo.get("publish_id")
         if not publish_id:
-            raise PermanentConnectorError("WeChat freepublish/submit returned no publish_id.")
-        status = self._call("POST", "/cgi-bin/freepublish/get", payload={"publish_id": publish_id})
+            if not media_id:
+                draft = self._call("POST", "/cgi-bin/draft/add", payload={"articles": [article]})
+                media_id = draft.get("media_id")
+                if not media_id:
+                    raise PermanentConnectorError("WeChat draft/add returned no media_id.")
+                cache.set(memo_key, {"media_id": media_id}, timeout=PUBLISH_MEMO_SECONDS)
+            submitted = self._call(
+                "POST", "/cgi-bin/freepublish/submit", payload={"media_id": media_id}
+            )
+            publish_id = str(submitted.get("publish_id", ""))
+            if not publish_id:
+                raise PermanentConnectorError("WeChat freepublish/submit returned no publish_id.")
+            cache.set(
+                memo_key, {"media_id": media_id, "publish_id": publish_id},
+                timeout=PUBLISH_MEMO_SECONDS,
+            )
+        return self._publish_status(publish_id)
+
+    def _publish_memo_key(self, content: PublishContent) -> str:
+        explicit = str(content.extra.get("idempotency_key") or "")
+        fingerprint = explicit or "|".join((
+            content.title, content.body, content.author, content.summary, content.source_url,
+            str(content.extra.get("thumb_media_id") or ""),
+        ))
+        digest = hashlib.sha256(
+            f"{self.base_url}|{self.app_id}|{fingerprint}".encode()
+        ).hexdigest()[:32]
+        return f"platforms:wechat:publish:{digest}"
+
+    def _publish_status(self, publish_id: str) -> PublishResult:
+        """Where a submitted publication stands; never raises a retryable error.
+
+        The publication is already submitted: an error here must not make the
+        caller retry (and submit twice), so an unreadable status is "pending".
+        """
+        try:
+            status = self._call(
+                "POST", "/cgi-bin/freepublish/get", payload={"publish_id": publish_id}
+            )
+        except ConnectorError as exc:
+            logger.warning(
+                "WeChat publish status unknown app_id=%s publish_id=%s error=%s",
+                self.app_id, publish_id, type(exc).__name__,
+            )
+            return PublishResult(external_id=publish_id, url="", pending=True)
         publish_status = status.get("publish_status")
         if publish_status == 0:
             items = (status.get("article_detail") or {}).get("item") or []
@@ -320,8 +403,13 @@ class WeChatOfficialAccountConnector(Connector):
 
     def health_check(self) -> HealthResult:
         data = self._call("GET", "/cgi-bin/getcallbackip")
+        count = len(data.get("ip_list") or [])
         return HealthResult(
             ok=True,
-            detail=f"{len(data.get('ip_list') or [])} callback IPs listed",
+            # Translated when called: the page shows it right away.
+            detail=ngettext(
+                "WeChat answered; %(count)d callback IP listed.",
+                "WeChat answered; %(count)d callback IPs listed.", count,
+            ) % {"count": count},
             token_expires_at=self.token_expires_at,
         )
