@@ -124,13 +124,20 @@ class KPIFieldsForm(BootstrapForm):
     )
     unit = forms.CharField(label=_("Unit"), required=False, max_length=30)
 
+    # Rates are typed as percentages here and stored as ratios (issue 3).
+    percent_fields = ("baseline", "target")
+
     def clean(self):
         data = super().clean()
         metric = data.get("metric")
         if metric and METRICS[metric].kind == MetricKind.RATIO:
-            for field in ("baseline", "target"):
-                if data.get(field) is not None:
-                    data[field] = data[field] / Decimal(100)
+            for field in self.percent_fields:
+                if data.get(field) is None:
+                    continue
+                if data[field] > 100:
+                    self.add_error(field, _("A rate is a percentage between 0 and 100."))
+                    continue
+                data[field] = data[field] / Decimal(100)
         if (
             not self.errors
             and data.get("target") is None
@@ -163,6 +170,41 @@ class KPIForm(KPIFieldsForm):
     def __init__(self, *args, goals=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["goal"].queryset = goals
+
+
+class KPIEditForm(KPIFieldsForm):
+    """Change a KPI and record the result it reached (at evaluation)."""
+
+    weight = forms.IntegerField(label=_("Weight"), min_value=1, max_value=1000, initial=1)
+    achieved = forms.DecimalField(
+        label=_("Achieved"), required=False, min_value=0, max_digits=18, decimal_places=4,
+        help_text=_("The result reached. For rates enter a percentage."),
+    )
+    percent_fields = ("baseline", "target", "achieved")
+
+    def kpi_values(self) -> dict:
+        return {k: self.cleaned_data.get(k) for k in KPIEditForm.base_fields}
+
+
+class AchievedForm(BootstrapForm):
+    """Only the result, for a plan that is locked for the user."""
+
+    achieved = forms.DecimalField(
+        label=_("Achieved"), required=False, min_value=0, max_digits=18, decimal_places=4,
+        help_text=_("The result reached. For rates enter a percentage."),
+    )
+
+    def __init__(self, *args, is_rate=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.is_rate = is_rate
+
+    def clean_achieved(self):
+        value = self.cleaned_data.get("achieved")
+        if value is not None and self.is_rate:
+            if value > 100:
+                raise forms.ValidationError(_("A rate is a percentage between 0 and 100."))
+            value = value / Decimal(100)
+        return value
 
 
 class PhaseForm(BootstrapForm):

@@ -208,6 +208,10 @@ class KPI(models.Model):
     def baseline_display(self) -> str:
         return format_metric_value(self.metric, self.baseline)
 
+    @property
+    def achieved_display(self) -> str:
+        return format_metric_value(self.metric, self.achieved)
+
 
 class Phase(models.Model):
     """A stretch of the campaign timeline (S2.1.3)."""

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/goals/", views.campaign_goals, name="goals"),
     path("<int:pk>/goals/<int:goal_pk>/delete/", views.goal_delete, name="goal_delete"),
     path("<int:pk>/kpis/<int:kpi_pk>/delete/", views.kpi_delete, name="kpi_delete"),
+    path("<int:pk>/kpis/<int:kpi_pk>/edit/", views.kpi_edit, name="kpi_edit"),
     path("<int:pk>/phases/", views.campaign_phases, name="phases"),
     path("<int:pk>/phases/<int:phase_pk>/delete/", views.phase_delete, name="phase_delete"),
     path(

@@ -15,10 +15,12 @@ from teams.selectors import teams_visible_to, user_can
 
 from . import selectors, services
 from .forms import (
+    AchievedForm,
     CampaignFilterForm,
     CampaignForm,
     DuplicateForm,
     GoalForm,
+    KPIEditForm,
     KPIForm,
     MilestoneForm,
     PhaseForm,
@@ -31,7 +33,11 @@ from .smart import smart_check
 
 def home(request):
     campaigns = selectors.campaigns_visible_to(request.user)[:50]
-    return render(request, "campaigns/home.html", {"campaigns": campaigns})
+    return render(request, "campaigns/home.html", {
+        "campaigns": campaigns,
+        # Only roles that may plan see "New campaign" (analysts, reviewers would get a 403).
+        "can_create": _editable_teams(request.user).exists(),
+    })
 
 
 # --- helpers ----------------------------------------------------------------------------
@@ -74,13 +80,24 @@ def _require_edit(request, campaign: Campaign) -> None:
         raise PermissionDenied(_("You may not change this campaign."))
 
 
+def _plan_state(user, campaign: Campaign) -> dict:
+    """May the user change the plan, and if they could edit but may not now, why."""
+    reason = selectors.plan_lock_reason(user, campaign)
+    editor = user_can(user, campaign.team_id, "campaign.edit")
+    return {"can_edit": not reason, "lock_reason": reason if editor else ""}
+
+
 # --- list, create, edit -----------------------------------------------------------------
 
 
 def campaign_list(request):
     teams = teams_visible_to(request.user)
     form = CampaignFilterForm(request.GET or None, teams=teams)
-    filters = form.cleaned_data if form.is_valid() else {}
+    # Invalid filters are shown as form errors; the valid ones still apply.
+    filters = {}
+    if form.is_bound:
+        form.is_valid()
+        filters = form.cleaned_data
     qs = selectors.campaign_list(
         request.user,
         status=filters.get("status") or "",
@@ -120,6 +137,10 @@ def campaign_create(request):
 def campaign_edit(request, pk: int):
     campaign = _get(request, pk)
     _require_edit(request, campaign)
+    reason = selectors.plan_lock_reason(request.user, campaign)
+    if reason:
+        messages.warning(request, reason)
+        return redirect("campaigns:detail", pk=campaign.pk)
     initial = {
         f: getattr(campaign, f) for f in services.CAMPAIGN_FIELDS
     }
@@ -142,7 +163,7 @@ def campaign_edit(request, pk: int):
 
 def campaign_goals(request, pk: int):
     campaign = _get(request, pk, detail=True)
-    can_edit = user_can(request.user, campaign.team_id, "campaign.edit")
+    plan = _plan_state(request.user, campaign)
     goals = campaign.goals.all()
     goal_form = GoalForm(
         request.POST if request.POST.get("form") == "goal" else None,
@@ -155,6 +176,9 @@ def campaign_goals(request, pk: int):
     )
     if request.method == "POST":
         _require_edit(request, campaign)
+        if not plan["can_edit"]:
+            messages.warning(request, plan["lock_reason"])
+            return redirect("campaigns:goals", pk=campaign.pk)
         if request.POST.get("form") == "goal" and goal_form.is_valid():
             def add_goal():
                 from django.db import transaction
@@ -180,7 +204,52 @@ def campaign_goals(request, pk: int):
                 return redirect("campaigns:goals", pk=campaign.pk)
     return render(request, "campaigns/goals.html", {
         "campaign": campaign, "goals": goals, "goal_form": goal_form, "kpi_form": kpi_form,
-        "scorecard": smart_check(campaign), "can_edit": can_edit, "step": 2,
+        "scorecard": smart_check(campaign), "step": 2, **plan,
+        "can_record": user_can(request.user, campaign.team_id, "campaign.edit")
+        and campaign.status not in services.LOCKED_STATUSES,
+    })
+
+
+def kpi_edit(request, pk: int, kpi_pk: int):
+    """Change a KPI, or (once the plan is locked for the user) record its result."""
+    campaign = _get(request, pk)
+    kpi = selectors.kpis_visible_to(request.user).filter(goal__campaign=campaign, pk=kpi_pk).first()
+    if kpi is None:
+        raise Http404
+    _require_edit(request, campaign)
+    plan = _plan_state(request.user, campaign)
+    scale = 100 if kpi.is_rate else 1
+    data = request.POST if request.method == "POST" else None
+    if plan["can_edit"]:
+        initial = {
+            f: getattr(kpi, f) for f in (
+                "metric", "platform", "direction", "baseline", "no_baseline_reason", "target",
+                "target_change_percent", "deadline", "unit", "weight", "achieved",
+            )
+        }
+        for f in ("baseline", "target", "achieved"):
+            if initial[f] is not None:
+                initial[f] = initial[f] * scale
+        if initial["target_change_percent"] is not None:
+            initial["target"] = None
+        form = KPIEditForm(data, initial=initial)
+    else:
+        achieved = kpi.achieved * scale if kpi.achieved is not None else None
+        form = AchievedForm(data, initial={"achieved": achieved}, is_rate=kpi.is_rate)
+    if request.method == "POST" and form.is_valid():
+        if plan["can_edit"]:
+            call = lambda: services.kpi_update(  # noqa: E731
+                actor=request.user, kpi=kpi, **form.kpi_values()
+            )
+        else:
+            call = lambda: services.kpi_record_achieved(  # noqa: E731
+                actor=request.user, kpi=kpi, achieved=form.cleaned_data["achieved"]
+            )
+        if _run(form, call) is not None:
+            messages.success(request, _("KPI saved."))
+            return redirect("campaigns:goals", pk=campaign.pk)
+    return render(request, "campaigns/kpi_form.html", {
+        "campaign": campaign, "kpi": kpi, "form": form, **plan,
     })
 
 
@@ -217,7 +286,7 @@ def kpi_delete(request, pk: int, kpi_pk: int):
 
 def campaign_phases(request, pk: int):
     campaign = _get(request, pk, detail=True)
-    can_edit = user_can(request.user, campaign.team_id, "campaign.edit")
+    plan = _plan_state(request.user, campaign)
     members = get_user_model().objects.filter(memberships__team=campaign.team).order_by("username")
     phase_form = PhaseForm(
         request.POST if request.POST.get("form") == "phase" else None, prefix="phase",
@@ -229,6 +298,9 @@ def campaign_phases(request, pk: int):
     )
     if request.method == "POST":
         _require_edit(request, campaign)
+        if not plan["can_edit"]:
+            messages.warning(request, plan["lock_reason"])
+            return redirect("campaigns:phases", pk=campaign.pk)
         which = request.POST.get("form")
         if which == "standard":
             try:
@@ -254,7 +326,7 @@ def campaign_phases(request, pk: int):
                 return redirect("campaigns:phases", pk=campaign.pk)
     return render(request, "campaigns/phases.html", {
         "campaign": campaign, "phases": campaign.phases.all(), "phase_form": phase_form,
-        "milestone_form": milestone_form, "can_edit": can_edit, "step": 3,
+        "milestone_form": milestone_form, "step": 3, **plan,
         "gantt": gantt_figure(campaign),
     })
 
@@ -322,8 +394,10 @@ def campaign_detail(request, pk: int):
         "feed": selectors.activity_feed(campaign),
         "transitions": transitions,
         "can_submit": can_submit,
+        # Ticking milestones off is work, not planning: any editor may while it runs.
         "can_edit": user_can(user, campaign.team_id, "campaign.edit")
         and campaign.status not in services.LOCKED_STATUSES,
+        **{f"plan_{k}": v for k, v in _plan_state(user, campaign).items()},
         "can_duplicate": user_can(user, campaign.team_id, "campaign.edit"),
         "duplicate_form": DuplicateForm(initial={"start_date": timezone.localdate()}),
         "recommend_query": _recommend_query(campaign),
