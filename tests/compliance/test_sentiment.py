@@ -122,14 +122,11 @@ def test_score_sentiment_command_keeps_order_and_reports_bad_lines(tmp_path):
     out, err = StringIO(), StringIO()
     call_command("score_sentiment", "--jsonl", str(src), stdout=out, stderr=err)
     lines = [json.loads(x) for x in out.getvalue().splitlines()]
-    assert len(lines) == 4
+    assert len(lines) == 5  # one output line per input line, blank lines reported too
     assert lines[0]["label"] == "negative"
     assert set(lines[0]) == {"score", "label"}
-    assert lines[1]["line"] == 2
-    assert "error" in lines[1]
-    assert lines[2]["line"] == 3
-    assert "error" in lines[2]
-    assert lines[3]["label"] == "positive"
+    assert [(x["line"], "error" in x) for x in lines[1:4]] == [(2, True), (3, True), (4, True)]
+    assert lines[4]["label"] == "positive"
 
 
 # --- API ----------------------------------------------------------------------
