@@ -16,22 +16,48 @@ from django.utils import timezone
 
 Span = tuple[int, int]
 
-# RULES.md PI-01; separators between the groups are tolerated.
-# The leading literal lets the regex engine skip ahead; the character before
-# a match is checked in Python (a lookbehind would defeat that).
-MOBILE = re.compile(r"1[3-9]\d(?:[\s\-]?\d{4}){2}(?![\d\-])")
+# RULES.md PI-01; separators between the groups are tolerated, and so is a
+# country code (+86, 0086). The leading literal lets the regex engine skip
+# ahead; the character before a match is checked in Python (a lookbehind
+# would defeat that): a letter or digit there makes it an order, parcel or
+# model number, not a phone. A counter right after (件, 元…) makes it a quantity.
+MOBILE = re.compile(
+    r"(?:(?:\+|00)\s*86[\s\-]?)?1[3-9]\d(?:[\s\-]?\d{4}){2}"
+    r"(?![\d\-]|\s*(?:件|个|元|次|份|台|单|笔|万|亿|条|人|只|瓶|盒|箱|克|斤))"
+)
 # RULES.md PI-02: 17 digits + check character, not inside a longer run.
 RESIDENT_ID = re.compile(r"\d{17}[\dXx](?![0-9A-Za-z])")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
+# Any mention of a lottery (gates the prize-cap check).
 LOTTERY = re.compile(r"抽奖|开奖|中奖|抽取\s*\d*\s*[名位个]|抽\s*\d+\s*[名位个人]|幸运(用户|粉丝|观众)")
+# A lottery being announced (PL-03): 中奖 alone is a warning or a winner list.
+LOTTERY_ANNOUNCED = re.compile(
+    r"抽奖|有奖(?:转发|评论|互动|活动|竞猜|征集)|抽取\s*\d*\s*[名位个]|抽\s*\d+\s*[名位个人]"
+    r"|幸运(?:用户|粉丝|观众)将获得"
+)
+LOTTERY_NOT_ANNOUNCED = re.compile(
+    r"恭喜[^。！？\n]{0,30}(?:中奖|获奖|中签)|中奖名单|获奖名单|开奖结果|中奖结果"
+    r"|防诈骗|谨防|警惕|不要相信|切勿相信|诈骗"
+)
 DRAW_TIME = re.compile(
     r"开奖时间|\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}"
     r"|[今明后]晚\s*\d{1,2}\s*[点:：]|\d{1,2}\s*[:：]\s*\d{2}|[Xx]月[Xx]日"
 )
-PRIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(万|千)?\s*(?:元|块|人民币|RMB)", re.IGNORECASE)
+# PL-02: an amount counts only when attached to a prize word (奖品、价值、送、一等奖…),
+# never 注册资本 or 购车满10万元.
+PRIZE = re.compile(
+    r"(奖品|奖金|奖励|价值|送出?|赠送?|一等奖|二等奖|三等奖|特等奖|头奖|大奖|现金|红包)"
+    r"[^，。；！？,;!?\n\d¥￥]{0,6}?"
+    r"(?P<cur>[¥￥]|RMB|人民币)?\s*(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"\s*(?P<mult>万|千)?\s*(?P<unit>元|块|人民币|RMB)?",
+    re.IGNORECASE,
+)
+_MONEY_PREFIX = frozenset({"奖金", "价值", "现金", "红包"})
 AD_LABEL = re.compile(r"广告")
+# "这不是广告" / "非广告" deny the label rather than give it (RULES.md ID-01).
+AD_NEGATED = re.compile(r"(?:不是|并非|绝非|非|没有|没|无|不算|不属于|不含)\s*(?:一?[条个篇则])?\s*$")
 # Sponsored copy with a purchase link counts as paid promotion (RULES.md ID-01)
 # even when the paid flag was not set.
 SPONSORED = re.compile(r"品牌合作|商务合作|合作推广|赞助|恰饭|推广合作|#合作")
@@ -76,8 +102,22 @@ def _mobile(text: str, **_: Any) -> list[Span]:
         return []
     return [
         m.span() for m in MOBILE.finditer(text)
-        if m.start() == 0 or not (text[m.start() - 1].isdigit() or text[m.start() - 1] == "-")
+        if m.start() == 0 or not _glued_before(text, m.start())
     ]
+
+
+_PHONE_LABEL = re.compile(r"(?:tel|mob|mobile|phone|cell|call)\s*[:.]?\s*$", re.IGNORECASE)
+
+
+def _glued_before(text: str, start: int) -> bool:
+    """A letter, digit, + or - right before a number makes it part of a code
+    (SN13812345678, 型号X139…), unless the letters label a phone (Tel138…)."""
+    char = text[start - 1]
+    if char.isdigit() or char in "-+_/#":
+        return True
+    if char.isascii() and char.isalpha():
+        return _PHONE_LABEL.search(text, max(0, start - 8), start) is None
+    return False
 
 
 def _resident_id(text: str, **_: Any) -> list[Span]:
@@ -85,13 +125,22 @@ def _resident_id(text: str, **_: Any) -> list[Span]:
         return []
     return [
         m.span() for m in RESIDENT_ID.finditer(text)
-        if (m.start() == 0 or not text[m.start() - 1].isascii() or not text[m.start() - 1].isalnum())
+        # Letters may precede an ID (ID330106…, 身份证号:…); a digit may not.
+        if (m.start() == 0 or not text[m.start() - 1].isdigit())
         and resident_id_valid(m.group(0))
     ]
 
 
+def has_ad_label(text: str) -> bool:
+    """Whether ``text`` carries a "广告" label that is not negated (这不是广告, 非广告)."""
+    for m in AD_LABEL.finditer(text):
+        if AD_NEGATED.search(text, max(0, m.start() - 4), m.start()) is None:
+            return True
+    return False
+
+
 def _paid_without_label(text: str, *, is_paid_promotion: bool, **_: Any) -> list[Span]:
-    if AD_LABEL.search(text) is not None:
+    if has_ad_label(text):
         return []
     if is_paid_promotion:
         return [(0, 0)]
@@ -125,15 +174,23 @@ def _prize_above_cap(
         cap = Decimal(50000)
     spans = []
     for m in PRIZE.finditer(text):
-        amount = Decimal(m.group(1)) * {"万": 10000, "千": 1000}.get(m.group(2) or "", 1)
+        mult = m.group("mult") or ""
+        if not (m.group("cur") or mult or m.group("unit") or m.group(1) in _MONEY_PREFIX):
+            continue  # 送3位粉丝: a count, not an amount
+        try:
+            amount = Decimal(m.group("num").replace(",", "")) * {"万": 10000, "千": 1000}.get(mult, 1)
+        except InvalidOperation:
+            continue
         if amount > cap:
-            spans.append(m.span())
+            spans.append((m.start("cur") if m.group("cur") else m.start("num"), m.end()))
     return spans
 
 
 def _lottery_without_draw_time(text: str, **_: Any) -> list[Span]:
-    m = LOTTERY.search(text)
+    m = LOTTERY_ANNOUNCED.search(text)
     if m is None or DRAW_TIME.search(text) is not None:
+        return []
+    if LOTTERY_NOT_ANNOUNCED.search(text) is not None and "抽奖" not in text:
         return []
     return [m.span()]
 

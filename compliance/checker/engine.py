@@ -30,6 +30,22 @@ KIND_EXEMPT_REGEX = "exempt_regex"
 _WORD_CHAR = re.compile(r"[\w\u3400-\u9fff\uf900-\ufaff]")
 _WINDOW = 6
 
+# Full-width ASCII (１３８…, ＮＯ．１, ＋８６) is matched as its half-width
+# twin. The mapping is one character to one, so offsets stay those of the text.
+_FULLWIDTH = re.compile(r"[\uff01-\uff5e\u3000]")
+_TO_HALFWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+# An exemption regex may name the part it clears with a group ``hit`` (the
+# ranking word of a dated, sourced ranking); otherwise it clears its whole match.
+EXEMPT_GROUP = "hit"
+
+
+def normalise(text: str) -> str:
+    """``text`` with full-width ASCII made half-width; same length, same offsets."""
+    if _FULLWIDTH.search(text) is None:
+        return text
+    return text.translate(_TO_HALFWIDTH)
+
 
 def _required_literals(pattern: re.Pattern) -> str:
     """Characters every match of ``pattern`` contains (top-level literals only).
@@ -176,7 +192,8 @@ class CompiledRules:
         self.regexes: list[tuple[str, re.Pattern]] = []
         self.exempt_regexes: list[tuple[str, re.Pattern, str]] = []
         words: set[str] = set()
-        for term in terms:
+        terms_seen = list(terms)
+        for term in terms_seen:
             if term.rule not in self.rules or not term.text:
                 continue
             if term.kind in (KIND_REGEX, KIND_EXEMPT_REGEX):
@@ -218,6 +235,18 @@ class CompiledRules:
             (code, p, note, _required_literals(p)) for code, p, note in self.exempt_regexes
         ]
         self.scoped = {r.code: r.platforms for r in self.rules.values() if r.platforms}
+        # An exemption clears hits of its own rule only; a rule that is nothing
+        # but exemptions (AB-05, the guideline's list) clears the rules of its
+        # category (the AB rules), never another category's hit.
+        has_terms = {t.rule for t in terms_seen if t.kind not in (KIND_EXEMPT, KIND_EXEMPT_REGEX)}
+        self.exempts_for: dict[str, frozenset[str]] = {}
+        for code, rule in self.rules.items():
+            if code in has_terms or rule.detector:
+                self.exempts_for[code] = frozenset({code})
+            else:
+                self.exempts_for[code] = frozenset(
+                    {c for c, r in self.rules.items() if r.category == rule.category}
+                )
         self.detector_rules = [r for r in self.rules.values() if r.detector]
         segment.teach_words(words)
 
@@ -232,6 +261,8 @@ class CompiledRules:
         today: datetime.date | None = None,
     ) -> CheckResult:
         scoped = self.scoped
+        original = text
+        text = normalise(text)
         lowered = text.lower()
         if len(lowered) != len(text):  # a few characters change length when lowered
             lowered = text
@@ -242,7 +273,7 @@ class CompiledRules:
                 start, end = end_index - length + 1, end_index + 1
                 for kind, code, note in values:
                     if kind == KIND_EXEMPT:
-                        exempt_spans.append((start, end, code, text[start:end], note))
+                        exempt_spans.append((start, end, code, original[start:end], note))
                     elif code not in scoped or platform in scoped[code]:
                         candidates.append((start, end, code, kind))
         for code, pattern, needs in self.regex_needs:
@@ -254,8 +285,11 @@ class CompiledRules:
             for code, pattern, note, needs in self.exempt_regex_needs:
                 if needs and not all(c in lowered for c in needs):
                     continue
+                hit = EXEMPT_GROUP in pattern.groupindex
                 for m in pattern.finditer(text):
-                    exempt_spans.append((m.start(), m.end(), code, m.group(0), note))
+                    lo, hi = m.span(EXEMPT_GROUP) if hit else m.span()
+                    if lo >= 0:
+                        exempt_spans.append((lo, hi, code, original[m.start():m.end()], note))
 
         exemptions: list[Exemption] = []
         unless_cache: dict[str, bool] = {}
@@ -264,16 +298,22 @@ class CompiledRules:
             start, end, code, kind = cand
             cover = None
             if exempt_spans:
-                cover = next((x for x in exempt_spans if x[0] <= start and end <= x[1]), None)
+                cover = next(
+                    (
+                        x for x in exempt_spans
+                        if x[0] <= start and end <= x[1] and code in self.exempts_for[x[2]]
+                    ),
+                    None,
+                )
             if cover is not None:
                 exemptions.append(
-                    Exemption(code, start, end, text[start:end], cover[3], cover[4])
+                    Exemption(code, start, end, original[start:end], cover[3], cover[4])
                 )
                 continue
             if self._suppressed(code, text, unless_cache):
                 continue
             kept.append(cand)
-        confirmed = self._confirm_boundaries(text, kept, exemptions)
+        confirmed = self._confirm_boundaries(text, kept, exemptions, original)
 
         spans: list[tuple[int, int, str]] = [(s, e, code) for s, e, code, _k in confirmed]
         for rule in self.detector_rules:
@@ -288,7 +328,7 @@ class CompiledRules:
                     is_paid_promotion=is_paid_promotion, filing=filing, today=today,
                 )
             )
-        findings = self._merge(text, spans)
+        findings = self._merge(text, spans, original)
         if exemptions and findings:
             # A piece of a flagged word (最低 in 最低价) is not an exemption worth listing.
             exemptions = [
@@ -306,7 +346,8 @@ class CompiledRules:
         return cache[code]
 
     def _confirm_boundaries(
-        self, text: str, candidates: list[tuple[int, int, str, str]], exemptions: list[Exemption]
+        self, text: str, candidates: list[tuple[int, int, str, str]], exemptions: list[Exemption],
+        original: str | None = None,
     ) -> list[tuple[int, int, str, str]]:
         """Keep candidates that are whole words; segment only around doubtful ones."""
         n = len(text)
@@ -359,11 +400,16 @@ class CompiledRules:
                     confirmed.append(cand)
                 else:
                     exemptions.append(
-                        Exemption(code, start, end, text[start:end], "", "part of a longer word")
+                        Exemption(
+                            code, start, end, (original or text)[start:end], "",
+                            "part of a longer word",
+                        )
                     )
         return confirmed
 
-    def _merge(self, text: str, spans: list[tuple[int, int, str]]) -> list[Finding]:
+    def _merge(
+        self, text: str, spans: list[tuple[int, int, str]], original: str | None = None
+    ) -> list[Finding]:
         """One finding per rule and stretch of text: overlapping hits are joined."""
         spans.sort(key=lambda s: (s[2], s[0], -s[1]))
         merged: list[list] = []
@@ -378,9 +424,9 @@ class CompiledRules:
         findings = []
         for start, end, code in sorted(merged, key=lambda m: (m[0], m[1], m[2])):
             rule = self.rules[code]
-            match = text[start:end]
+            match = (original or text)[start:end]
             if rule.detector in detectors.MASKERS:
-                match = detectors.MASKERS[rule.detector](match)
+                match = detectors.MASKERS[rule.detector](text[start:end])
             findings.append(
                 Finding(
                     rule=code, category=rule.category, severity=rule.severity,
