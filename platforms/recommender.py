@@ -26,6 +26,9 @@ BUSINESS_KINDS = ("b2c", "b2b")
 DEFAULT_WEIGHTS = {"audience": 0.5, "format": 0.3, "policy": 0.2}
 # Inside the audience factor: how much each trait counts.
 AUDIENCE_PARTS = {"age": 0.35, "gender": 0.1, "interests": 0.25, "business": 0.3}
+# For a business (B2B) audience, whether the platform reaches business buyers
+# at all matters most (S2.2.1: business people → LinkedIn), so it counts double.
+AUDIENCE_PARTS_B2B = {"age": 0.2, "gender": 0.05, "interests": 0.15, "business": 0.6}
 AD_FLEXIBILITY_SCORE = {"high": 1.0, "medium": 0.6, "low": 0.25}
 
 
@@ -147,8 +150,9 @@ def recommend(
         matched = [tag for tag in audience.interests if tag in profile.interest_tags]
         if audience.interests:
             parts["interests"] = len(matched) / len(audience.interests)
-        part_weight = sum(AUDIENCE_PARTS[name] for name in parts)
-        audience_score = sum(AUDIENCE_PARTS[name] * value for name, value in parts.items())
+        part_weights = AUDIENCE_PARTS_B2B if audience.business == "b2b" else AUDIENCE_PARTS
+        part_weight = sum(part_weights[name] for name in parts)
+        audience_score = sum(part_weights[name] * value for name, value in parts.items())
         audience_score /= part_weight
         format_score = float(profile.format_fit.get(audience.content_format, 0.5))
         if audience.paid_promotion:

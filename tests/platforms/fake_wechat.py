@@ -24,6 +24,8 @@ class FakeWeChat(ThreadingHTTPServer):
         self.state = {
             # errcode to answer once on the next authenticated call (e.g. 40001)
             "fail_next": [],
+            # path -> errcode answered every time on that path (e.g. {"/cgi-bin/freepublish/get": -1})
+            "fail_paths": {},
             # errcode the token endpoint answers (e.g. 40125 bad secret)
             "token_error": None,
             "publish_status": 0,
@@ -87,6 +89,9 @@ class Handler(BaseHTTPRequestHandler):
             return self._send({"errmsg": "busy"}, status=state["http_error"])
         if query.get("access_token") != server.valid_token():
             return self._send({"errcode": 40001, "errmsg": "invalid credential, access_token is invalid"})
+        if url.path in state["fail_paths"]:
+            code = state["fail_paths"][url.path]
+            return self._send({"errcode": code, "errmsg": f"error {code}"})
         if state["fail_next"]:
             code = state["fail_next"].pop(0)
             return self._send({"errcode": code, "errmsg": f"error {code}"})

@@ -1,8 +1,10 @@
 import datetime
 
 import pytest
+import requests
+from cryptography.fernet import Fernet
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from platforms.connectors import (
     AuthConnectorError,
@@ -262,3 +264,140 @@ def test_auth_failure_on_publish_flags_account_and_reports_nothing(wechat_accoun
 def test_publish_through_service_returns_article(wechat_account, users):
     result = account_publish(actor=users["marketer"], account=wechat_account, content=CONTENT)
     assert result.url == "https://mp.weixin.qq.com/s/ARTICLE_1"
+
+
+# -- review fixes (issue 4 review) -----------------------------------------------
+
+
+def submits(server):
+    return paths(server).count("/cgi-bin/freepublish/submit")
+
+
+@pytest.mark.parametrize("errcode", [-1, 45009, 40007, 48001])
+def test_status_check_failing_after_submit_is_pending_and_a_retry_never_submits_again(
+    server, client, errcode
+):
+    server.state["fail_paths"] = {"/cgi-bin/freepublish/get": errcode}
+    first = client.publish(CONTENT)
+    assert first.pending is True
+    assert first.external_id == "100000001"  # the publish_id: the job is known
+    second = client.publish(CONTENT)
+    assert second == first
+    assert submits(server) == 1
+    assert paths(server).count("/cgi-bin/draft/add") == 1
+    # Once WeChat answers, the same call reports the article, still without a new submit.
+    server.state["fail_paths"] = {}
+    done = client.publish(CONTENT)
+    assert (done.external_id, done.pending) == ("ARTICLE_ID_1", False)
+    assert submits(server) == 1
+
+
+class DropStatusSession(requests.Session):
+    """The network fails exactly on the status check, after the submit went through."""
+
+    def request(self, method, url, **kwargs):
+        if url.split("?")[0].endswith("/cgi-bin/freepublish/get"):
+            raise requests.ConnectionError("connection reset")
+        return super().request(method, url, **kwargs)
+
+
+def test_network_failure_on_status_check_never_leads_to_a_second_submit(server):
+    connector = WeChatOfficialAccountConnector(
+        app_id=fake_wechat.APP_ID, app_secret=fake_wechat.APP_SECRET, base_url=server.url,
+        session=DropStatusSession(),
+    )
+    results = [connector.publish(CONTENT), connector.publish(CONTENT)]
+    assert all(r.pending and r.external_id == "100000001" for r in results)
+    assert submits(server) == 1
+
+
+def test_failed_submit_is_retried_with_the_same_draft(server, client):
+    server.state["fail_paths"] = {"/cgi-bin/freepublish/submit": 45009}
+    with pytest.raises(TransientConnectorError):
+        client.publish(CONTENT)
+    server.state["fail_paths"] = {}
+    assert client.publish(CONTENT).external_id == "ARTICLE_ID_1"
+    assert paths(server).count("/cgi-bin/draft/add") == 1
+
+
+def test_different_content_is_a_different_publication(server, client):
+    client.publish(CONTENT)
+    client.publish(PublishContent(title="另一篇", body="<p>b</p>", extra=CONTENT.extra))
+    assert submits(server) == 2
+
+
+def test_publish_retry_through_the_service_submits_once(wechat_account, users, server):
+    server.state["fail_paths"] = {"/cgi-bin/freepublish/get": -1}
+    for _attempt in (1, 2):
+        result = account_publish(actor=users["marketer"], account=wechat_account, content=CONTENT)
+        assert result.pending is True
+    assert submits(server) == 1
+    wechat_account.refresh_from_db()
+    assert wechat_account.needs_reconnection is False
+
+
+def test_api_unauthorised_48001_is_permanent_not_auth(server, client):
+    server.state["fail_next"] = [48001]
+    with pytest.raises(PermanentConnectorError) as info:
+        client.health_check()
+    assert not isinstance(info.value, AuthConnectorError)
+    assert info.value.code == 48001
+
+
+def test_errcode_sent_as_a_string_is_understood(server, client):
+    client.health_check()
+    server.state["fail_next"] = ["40001"]
+    assert client.health_check().ok
+    assert paths(server).count("/cgi-bin/stable_token") == 2
+
+
+def test_rate_limited_token_request_is_transient(server, client):
+    server.state["token_error"] = 45009
+    with pytest.raises(TransientConnectorError):
+        client.health_check()
+
+
+@pytest.mark.parametrize(
+    "base_url", ["ftp://127.0.0.1:1", "http://", "http://127.0.0.1:1:2"]
+)
+def test_every_requests_failure_is_transient(base_url):
+    connector = WeChatOfficialAccountConnector(
+        app_id=fake_wechat.APP_ID, app_secret=fake_wechat.APP_SECRET, base_url=base_url, timeout=1
+    )
+    with pytest.raises(TransientConnectorError):
+        connector.health_check()
+
+
+def test_access_token_is_cached_encrypted(server, client):
+    client.health_check()
+    cached = cache.get(client._cache_key)
+    assert isinstance(cached, str)
+    assert server.valid_token() not in cached
+    assert "TOKEN" not in cached
+    # Another worker reads it back: no second token request.
+    other = WeChatOfficialAccountConnector(
+        app_id=fake_wechat.APP_ID, app_secret=fake_wechat.APP_SECRET, base_url=server.url
+    )
+    other.health_check()
+    assert paths(server).count("/cgi-bin/stable_token") == 1
+
+
+def test_cached_token_no_key_reads_is_fetched_again(server, client, settings):
+    client.health_check()
+    settings.CREDENTIALS_KEYS = [Fernet.generate_key().decode()]
+    settings.SECRET_KEY = "a-rotated-secret-key-" * 3
+    assert client.health_check().ok
+    assert paths(server).count("/cgi-bin/stable_token") == 2
+
+
+def test_plaintext_token_left_in_the_cache_is_ignored(server, client):
+    cache.set(client._cache_key, {"token": "LEAKED", "expires_at": timezone.now().isoformat()})
+    assert client.health_check().ok
+    assert paths(server).count("/cgi-bin/stable_token") == 1
+
+
+def test_health_detail_is_translated(server, client):
+    with translation.override("zh-hans"):
+        detail = client.health_check().detail
+    assert "callback" not in detail
+    assert "2" in detail
