@@ -34,9 +34,16 @@ class CheckRequestSerializer(serializers.Serializer):
     # the command line give the same messages.
     text = serializers.CharField(allow_blank=True, trim_whitespace=False)
     platform = serializers.CharField(required=False, allow_blank=True, allow_null=True)
-    is_paid_promotion = serializers.BooleanField(required=False, default=False)
+    # true/false, 1/0 or "true"/"false"/"1"/"0": parsed by the service, as on the command line.
+    is_paid_promotion = serializers.JSONField(required=False, default=False, allow_null=True)
     filing = serializers.IntegerField(required=False, allow_null=True)
     team = serializers.IntegerField(required=False, allow_null=True)
+
+    def validate_is_paid_promotion(self, value):
+        try:
+            return services.paid_flag_clean(value)
+        except ValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict["is_paid_promotion"]) from exc
 
 
 class CheckResponseSerializer(serializers.Serializer):

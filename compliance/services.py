@@ -212,6 +212,32 @@ def check_input_clean(
     return text, platform_obj
 
 
+_PAID_TRUE = frozenset({"true", "1"})
+_PAID_FALSE = frozenset({"false", "0", ""})
+
+
+def paid_flag_clean(value: Any) -> bool:
+    """The ``is_paid_promotion`` flag, parsed the same way for API and command line.
+
+    Accepts JSON booleans, the integers 1/0 and the strings "true"/"false"/"1"/"0"
+    (any case); missing or null is false. Anything else is a field error, never
+    a truthy guess (the string "false" is false).
+    """
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        lowered = value.strip().lower()
+        if lowered in _PAID_TRUE:
+            return True
+        if lowered in _PAID_FALSE:
+            return False
+    raise ValidationError(
+        {"is_paid_promotion": _("Must be true or false (or \"true\"/\"false\", \"1\"/\"0\").")}
+    )
+
+
 def content_check_run(
     *,
     actor: AbstractBaseUser,

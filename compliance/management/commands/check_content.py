@@ -2,7 +2,10 @@
 
 Each input line is ``{"text", "platform", "is_paid_promotion"}``; each output
 line is the result for the input line of the same number, in order. A line
-that cannot be read gives ``{"line": n, "error": ...}`` and the rest go on.
+that cannot be read (not UTF-8, not JSON, blank, a bad field) gives
+``{"line": n, "error": ...}`` and the rest go on, so output line n is always
+about input line n. Lines are decoded one by one (``utf-8-sig``, so a byte
+order mark is ignored) and ``is_paid_promotion`` is parsed as by the API.
 """
 
 import json
@@ -15,6 +18,17 @@ from django.utils import translation
 from compliance import checker, services
 
 
+def _lines(stream):
+    """Raw lines as bytes, without their line ending; a final newline ends no extra line."""
+    data = stream.read()
+    if not data:
+        return []
+    lines = data.split(b"\n")
+    if lines[-1] == b"":
+        lines.pop()
+    return [line[:-1] if line.endswith(b"\r") else line for line in lines]
+
+
 class Command(BaseCommand):
     help = "Check one JSON object per line and print one result per line, in order."
 
@@ -25,14 +39,19 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         path = options["jsonl"]
         try:
-            stream = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115
+            stream = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc}") from exc
         language = options["language"] or translation.get_language() or "zh-hans"
         failed = 0
-        with translation.override(language), stream:
+        with translation.override(language):
+            try:
+                raw_lines = _lines(stream)
+            finally:
+                if stream is not sys.stdin.buffer:
+                    stream.close()
             rules = checker.compiled_rules()
-            for number, raw in enumerate(stream, start=1):
+            for number, raw in enumerate(raw_lines, start=1):
                 result = self._one(number, raw, rules, language)
                 if "error" in result:
                     failed += 1
@@ -40,9 +59,15 @@ class Command(BaseCommand):
         if failed:
             self.stderr.write(f"{failed} line(s) could not be checked.")
 
-    def _one(self, number: int, raw: str, rules, language: str) -> dict:
+    def _one(self, number: int, raw: bytes, rules, language: str) -> dict:
         try:
-            item = json.loads(raw)
+            line = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            return {"line": number, "error": f"not UTF-8 (byte {exc.start + 1})"}
+        if not line.strip():
+            return {"line": number, "error": "blank line"}
+        try:
+            item = json.loads(line)
         except json.JSONDecodeError as exc:
             return {"line": number, "error": f"invalid JSON: {exc.msg}"}
         if not isinstance(item, dict):
@@ -51,10 +76,8 @@ class Command(BaseCommand):
             text, platform = services.check_input_clean(
                 text=item.get("text"), platform=item.get("platform")
             )
+            paid = services.paid_flag_clean(item.get("is_paid_promotion"))
         except ValidationError as exc:
             return {"line": number, "error": exc.message_dict}
-        result = checker.check_text(
-            text, platform=platform, is_paid_promotion=bool(item.get("is_paid_promotion")),
-            rules=rules,
-        )
+        result = checker.check_text(text, platform=platform, is_paid_promotion=paid, rules=rules)
         return {"line": number, **result.to_dict(language)}
