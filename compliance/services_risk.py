@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -195,10 +196,14 @@ def opinion_spike_check(
                 )
             return existing
     rule = OpinionAlertRule.objects.filter(team=team).first()
+    # The title is stored text like a hand-written one: in the site's language, not in
+    # whichever language the request or task that noticed the spike happened to run.
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Negative opinion spike (%(share)s%% negative)") % data
     try:
         return incident_open(
             actor=None, team=team, incident_type=IncidentType.NEGATIVE_PUBLICITY,
-            title=_("Negative opinion spike (%(share)s%% negative)") % data,
+            title=title,
             severity=rule.severity if rule else IncidentSeverity.HIGH,
             source=top["source"], platform_code=top["platform_code"],
             spike_key=f"{SPIKE_KEY_PREFIX}{now:%Y%m%dT%H%M}", details=details,

@@ -45,6 +45,12 @@ EMAIL = "zhang.san@example.com"
     ("post", "/drills/abc/run/"),
     ("get", "/incidents/1.5/"),
     ("get", "/consents/%20/"),
+    ("get", "/consents/99999999999999999999/"),
+    ("post", "/consents/99999999999999999999/withdraw/"),
+    ("get", "/incidents/99999999999999999999/"),
+    ("post", "/incidents/99999999999999999999/updates/"),
+    ("get", "/subject-requests/99999999999999999999/export/"),
+    ("get", "/drills/99999999999999999999/"),
 ])
 def test_api_non_numeric_id_is_a_json_404(users, api_as, method, path):
     client = api_as(users["reviewer"])
@@ -70,6 +76,12 @@ def test_ui_non_numeric_id_is_a_404_page(users, client_as):
     assert client.get("/compliance/incidents/abc/").status_code == 404
     assert client.post("/compliance/privacy/consents/abc/withdraw/").status_code == 404
     assert client.get("/compliance/privacy/requests/abc/export/").status_code == 404
+    huge = 99999999999999999999
+    assert client.get(f"/compliance/incidents/{huge}/").status_code == 404
+    assert client.post(f"/compliance/incidents/{huge}/steps/{huge}/").status_code == 404
+    assert client.post(f"/compliance/privacy/consents/{huge}/withdraw/").status_code == 404
+    assert client.get(f"/compliance/privacy/requests/{huge}/export/").status_code == 404
+    assert client.get(f"/compliance/plans/{huge}/").status_code == 404
 
 
 def test_api_numeric_ids_still_work(team, users, api_as):
@@ -254,6 +266,13 @@ def test_spike_timeline_entry_is_stored_untranslated_and_shown_in_readers_langua
     assert "Negative spike" not in text
     assert "8" in text
     assert any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def test_spike_title_is_in_the_site_language_whoever_noticed_it(team):
+    with translation.override("en"):
+        incident = _spike(team)
+    assert incident.title.startswith("负面")
+    assert "spike" not in incident.title
 
 
 def test_incident_timeline_page_in_chinese_and_api_in_english(team, users, client_as, api_as):
