@@ -1,10 +1,13 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import (
     admin_risk,  # noqa: F401
     services,
 )
+from .checker.engine import REGEX_KINDS, regex_error
 from .models import (
     ContentCheck,
     FilingDocument,
@@ -40,8 +43,38 @@ class _BumpsVersionAdmin(SimpleHistoryAdmin):
             services.ruleset_bump_version(actor=request.user, ruleset=ruleset, summary="admin: delete")
 
 
+_INVALID_REGEX = _("Not a valid regular expression: %(error)s")
+
+
+class TermForm(forms.ModelForm):
+    """A pattern term is compiled before it is saved: a broken one is a form error,
+    never a term the checker silently skips (S3.1.1). Model and fields come from the admin."""
+
+    def clean(self):
+        data = super().clean()
+        text, kind = data.get("text"), data.get("kind")
+        if text and kind in REGEX_KINDS:
+            error = regex_error(text)
+            if error is not None:
+                self.add_error("text", _INVALID_REGEX % {"error": error})
+        return data
+
+
+class RuleForm(forms.ModelForm):
+    """The ``unless`` pattern must compile (model and fields come from the admin)."""
+
+    def clean_unless_pattern(self):
+        pattern = self.cleaned_data.get("unless_pattern") or ""
+        if pattern:
+            error = regex_error(pattern)
+            if error is not None:
+                raise forms.ValidationError(_INVALID_REGEX % {"error": error})
+        return pattern
+
+
 class TermInline(admin.TabularInline):
     model = Term
+    form = TermForm
     extra = 1
     fields = ["text", "kind", "note", "enabled"]
 
@@ -56,6 +89,7 @@ class RuleSetAdmin(SimpleHistoryAdmin):
 
 @admin.register(Rule)
 class RuleAdmin(_BumpsVersionAdmin):
+    form = RuleForm
     list_display = ["code", "category", "severity", "detector", "message_zh", "enabled", "ruleset"]
     search_fields = ["code", "message_zh", "message_en", "basis_zh", "terms__text"]
     list_filter = ["ruleset", "category", "severity", "enabled", "platforms"]
@@ -69,6 +103,7 @@ class RuleAdmin(_BumpsVersionAdmin):
 
 @admin.register(Term)
 class TermAdmin(_BumpsVersionAdmin):
+    form = TermForm
     list_display = ["text", "kind", "rule", "enabled", "note"]
     search_fields = ["text", "note", "rule__code"]
     list_filter = ["kind", "enabled", "rule__category", "rule"]

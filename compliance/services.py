@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import re
 import tomllib
 from decimal import Decimal
 from pathlib import Path
@@ -146,10 +145,9 @@ def term_add(
     if kind not in TermKind.values:
         raise ValidationError({"kind": _("Unknown kind.")})
     if kind in (TermKind.REGEX, TermKind.EXEMPT_REGEX):
-        try:
-            re.compile(text)
-        except re.error as exc:
-            raise ValidationError({"text": _("Not a valid regular expression: %(error)s") % {"error": exc}}) from exc
+        error = checker.engine.regex_error(text)
+        if error is not None:
+            raise ValidationError({"text": _("Not a valid regular expression: %(error)s") % {"error": error}})
     with transaction.atomic():
         term, _created = Term.objects.update_or_create(
             rule=rule, text=text, kind=kind, defaults={"note": note, "enabled": True}
@@ -168,6 +166,12 @@ def rule_update(*, actor: AbstractBaseUser | None, rule: Rule, **changes: Any) -
         raise ValidationError({name: _("Unknown field.") for name in unknown})
     if "severity" in changes and changes["severity"] not in Severity.values:
         raise ValidationError({"severity": _("Unknown severity.")})
+    if changes.get("unless_pattern"):
+        error = checker.engine.regex_error(changes["unless_pattern"])
+        if error is not None:
+            raise ValidationError(
+                {"unless_pattern": _("Not a valid regular expression: %(error)s") % {"error": error}}
+            )
     with transaction.atomic():
         for name, value in changes.items():
             setattr(rule, name, value)

@@ -10,6 +10,7 @@ checksum, prize caps, disclosure). Everything here is pure: no database.
 from __future__ import annotations
 
 import datetime
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -45,6 +46,24 @@ def normalise(text: str) -> str:
     if _FULLWIDTH.search(text) is None:
         return text
     return text.translate(_TO_HALFWIDTH)
+
+
+logger = logging.getLogger(__name__)
+
+REGEX_KINDS = frozenset({KIND_REGEX, KIND_EXEMPT_REGEX})
+
+
+def regex_error(pattern: str) -> str | None:
+    """Why ``pattern`` is not a usable regular expression, or None when it is.
+
+    Admin forms and services call this before saving, so a broken pattern is
+    refused with a message instead of being skipped when the rules compile.
+    """
+    try:
+        re.compile(pattern, re.IGNORECASE)
+    except (re.error, TypeError, ValueError, OverflowError, RecursionError) as exc:
+        return str(exc)
+    return None
 
 
 def _required_literals(pattern: re.Pattern) -> str:
@@ -199,8 +218,11 @@ class CompiledRules:
             if term.kind in (KIND_REGEX, KIND_EXEMPT_REGEX):
                 try:
                     pattern = re.compile(term.text, re.IGNORECASE)
-                except re.error:
-                    continue  # an admin's broken pattern must not take the checker down
+                except re.error as exc:
+                    # Forms refuse broken patterns; one that slipped in (a raw
+                    # database edit) must not take the checker down, but is logged.
+                    logger.warning("Skipping invalid pattern of %s %r: %s", term.rule, term.text, exc)
+                    continue
                 if term.kind == KIND_REGEX:
                     self.regexes.append((term.rule, pattern))
                 else:

@@ -9,6 +9,7 @@ automaton is rebuilt only when that pair changes.
 from __future__ import annotations
 
 import datetime
+import logging
 import re
 import threading
 import time
@@ -55,7 +56,10 @@ def _build(key: tuple[int, int, str]) -> CompiledRules:
     for rule in Rule.objects.filter(ruleset_id=key[0], enabled=True).prefetch_related("platforms"):
         try:
             unless = re.compile(rule.unless_pattern) if rule.unless_pattern else None
-        except re.error:
+        except re.error as exc:  # refused by forms and services; logged if it slipped in
+            logging.getLogger(__name__).warning(
+                "Invalid unless pattern of %s %r: %s", rule.code, rule.unless_pattern, exc
+            )
             unless = None
         rules.append(
             RuleSpec(

@@ -84,3 +84,82 @@ def test_api_rejects_an_unclear_paid_flag(users, api_as, value):
 
     assert response.status_code == 400
     assert "is_paid_promotion" in response.json()
+
+
+# --- admin: patterns are validated, never silently dropped ---------------------------
+
+def _admin_request(user):
+    from django.test import RequestFactory
+
+    user.is_staff = user.is_superuser = True
+    user.save()
+    request = RequestFactory().post("/admin/")
+    request.user = user
+    return request
+
+
+def _rule_data(rule, **changes):
+    data = {
+        "ruleset": rule.ruleset_id, "code": rule.code, "category": rule.category,
+        "severity": rule.severity, "detector": rule.detector, "basis_zh": rule.basis_zh,
+        "basis_en": rule.basis_en, "message_zh": rule.message_zh, "message_en": rule.message_en,
+        "unless_pattern": rule.unless_pattern, "params": "{}", "enabled": "on",
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize(("pattern", "valid"), [("ZL\\d{8,}", True), ("(unclosed", False), ("[z-a]", False)])
+def test_admin_rule_form_validates_the_unless_pattern(users, pattern, valid):
+    from django.contrib import admin
+
+    from compliance.models import Rule
+
+    model_admin = admin.site._registry[Rule]
+    rule = Rule.objects.get(code="FA-02")
+    form_class = model_admin.get_form(_admin_request(users["admin"]), rule, change=True)
+
+    form = form_class(_rule_data(rule, unless_pattern=pattern), instance=rule)
+
+    assert form.is_valid() is valid
+    if not valid:
+        assert "unless_pattern" in form.errors
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "valid"),
+    [
+        ("re-only(", "word", True),  # a plain word is not compiled
+        ("最(好|佳)", "regex", True),
+        ("最(好|佳", "regex", False),
+        ("*bad", "exempt_regex", False),
+    ],
+)
+def test_admin_term_form_validates_patterns(users, text, kind, valid):
+    from django.contrib import admin
+
+    from compliance.models import Rule, Term
+
+    model_admin = admin.site._registry[Term]
+    rule = Rule.objects.get(code="AB-01")
+    form_class = model_admin.get_form(_admin_request(users["admin"]), None, change=False)
+
+    form = form_class({"rule": rule.pk, "text": text, "kind": kind, "note": "", "enabled": "on"})
+
+    assert form.is_valid() is valid, form.errors
+    if not valid:
+        assert "text" in form.errors
+
+
+def test_rule_update_service_refuses_a_broken_unless_pattern(users):
+    from django.core.exceptions import ValidationError
+
+    from compliance import services
+    from compliance.models import Rule
+
+    rule = Rule.objects.get(code="FA-02")
+    with pytest.raises(ValidationError) as exc:
+        services.rule_update(actor=None, rule=rule, unless_pattern="(ZL")
+    assert "unless_pattern" in exc.value.message_dict
+    rule.refresh_from_db()
+    assert rule.unless_pattern != "(ZL"
