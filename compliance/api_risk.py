@@ -4,7 +4,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -431,6 +431,13 @@ class ConsentViewSet(NumericLookupMixin, mixins.ListModelMixin, mixins.RetrieveM
                 raise PermissionDenied(
                     _("Filtering by data subject needs the personal-data permission."))
         return selectors_privacy.consents_for(self.request.user, subject_ref=subject_ref)
+
+    @extend_schema(parameters=[OpenApiParameter(
+        "subject_ref", str, required=False,
+        description="One data subject's records; needs privacy.view_personal (else 403).",
+    )])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     def get_object(self):
         return _get_or_404(selectors_privacy.consent_get, self.request.user, self.kwargs["pk"])
