@@ -11,10 +11,11 @@ from rest_framework.response import Response
 
 from platforms.models import Platform
 from teams.models import Team
-from teams.selectors import teams_visible_to
+from teams.selectors import teams_visible_to, user_can
 
 from . import selectors, services
 from .checker import check_text
+from .checker.masking import mask_personal
 from .models import ContentCheck, FilingDocument, FindingOverride, PromotionFiling, Rule
 
 
@@ -141,6 +142,22 @@ class ContentCheckSerializer(serializers.ModelSerializer):
 
     def get_findings(self, check: ContentCheck) -> list[dict]:
         return [_localised(f) for f in check.findings]
+
+    def to_representation(self, check: ContentCheck) -> dict:
+        """Phones and ID numbers in the text are masked without ``privacy.view_personal`` (S3.1.3)."""
+        data = super().to_representation(check)
+        if not self._can_view_personal(check):
+            data["text"] = mask_personal(data["text"])
+        return data
+
+    def _can_view_personal(self, check: ContentCheck) -> bool:
+        request = self.context.get("request")
+        if request is None:
+            return False
+        cache = self.context.setdefault("_can_view_personal", {})
+        if check.team_id not in cache:
+            cache[check.team_id] = user_can(request.user, check.team, "privacy.view_personal")
+        return cache[check.team_id]
 
     def get_content(self, check: ContentCheck) -> dict | None:
         if check.content_type_id is None:

@@ -12,6 +12,7 @@ from teams.selectors import audit_events_for, teams_visible_to, user_can
 
 from . import selectors, services
 from .checker.highlight import segments
+from .checker.masking import mask_personal
 from .forms import CheckForm, FilingDocumentForm, FilingForm, OverrideForm
 from .models import ContentCheck, PromotionFiling
 
@@ -30,12 +31,29 @@ def _localise(findings: list[dict]) -> list[dict]:
     ]
 
 
-def _check_context(request, check: ContentCheck) -> dict:
+class _PersonalDataMasker:
+    """Masks phones and ID numbers of stored checks for viewers without
+    ``privacy.view_personal`` (S3.1.3); one permission lookup per team."""
+
+    def __init__(self, user) -> None:
+        self.user = user
+        self._can: dict[int, bool] = {}
+
+    def text(self, check: ContentCheck) -> str:
+        if check.team_id not in self._can:
+            self._can[check.team_id] = user_can(self.user, check.team, "privacy.view_personal")
+        return check.text if self._can[check.team_id] else mask_personal(check.text)
+
+
+def _check_context(request, check: ContentCheck, *, own_text: bool = False) -> dict:
+    """The highlighted view of a check; a stored check's text is masked for
+    viewers without the privacy permission, the user's own pasted text is not."""
     findings = _localise(check.findings)
     overrides = {o.finding_index: o for o in check.overrides.select_related("overridden_by")}
     for finding in findings:
         finding["override"] = overrides.get(finding["index"])
-    pieces = segments(check.text, findings)
+    text = check.text if own_text else _PersonalDataMasker(request.user).text(check)
+    pieces = segments(text, findings)
     for piece in pieces:
         piece["numbers"] = [findings[i]["number"] for i in piece["findings"]]
         piece["title"] = " · ".join(
@@ -75,7 +93,7 @@ def checker(request):
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
             else:
-                context.update(_check_context(request, check))
+                context.update(_check_context(request, check, own_text=True))
     else:
         form = CheckForm(**form_kwargs)
     context["form"] = form
@@ -85,7 +103,10 @@ def checker(request):
 
 
 def check_list(request):
-    checks = selectors.checks_for(request.user)[:100]
+    checks = list(selectors.checks_for(request.user)[:100])
+    masker = _PersonalDataMasker(request.user)
+    for check in checks:
+        check.text = masker.text(check)  # display copy only; never saved
     return render(request, "compliance/check_list.html", {"checks": checks})
 
 

@@ -81,6 +81,8 @@ def resident_id_valid(number: str) -> bool:
 
 def mask_mobile(value: str) -> str:
     digits = re.sub(r"\D", "", value)
+    if len(digits) > 11 and digits.startswith(("86", "0086")):
+        digits = digits[-11:]  # +86 / 0086 country code
     return f"{digits[:3]}****{digits[-4:]}" if len(digits) == 11 else "***"
 
 
