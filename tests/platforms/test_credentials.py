@@ -1,12 +1,14 @@
+import io
+
 import pytest
 from cryptography.fernet import Fernet
 from django.contrib.admin.sites import site
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from platforms.crypto import CredentialsError, decrypt_credentials, encrypt_credentials
 from platforms.models import Platform, PlatformAccount, QualificationDocument
-from platforms.services import account_create
+from platforms.services import account_create, credentials_rotate_all
 
 from .factories import platform
 
@@ -82,3 +84,65 @@ def test_every_model_is_in_admin_with_list_search_and_filters(model):
     assert admin.list_display
     assert admin.search_fields
     assert admin.list_filter
+
+
+# -- review fixes: the derived key and per-account rotation -----------------------
+
+
+def _account_with(team, handle, ciphertext):
+    from .factories import PlatformAccountFactory
+
+    return PlatformAccountFactory(
+        team=team, platform=platform("wechat_oa"), handle=handle,
+        connector="wechat_official_account", credentials_ciphertext=ciphertext,
+    )
+
+
+def test_derived_key_still_decrypts_once_keys_are_configured(db, settings):
+    settings.CREDENTIALS_KEYS = []
+    token = encrypt_credentials(SECRET)
+    settings.CREDENTIALS_KEYS = [Fernet.generate_key().decode()]
+    assert decrypt_credentials(token) == SECRET
+    # ...but only decrypts: new ciphertext uses the configured key.
+    new = encrypt_credentials(SECRET)
+    settings.CREDENTIALS_KEYS = []
+    with pytest.raises(CredentialsError):
+        decrypt_credentials(new)
+
+
+def test_rotation_moves_derived_key_credentials_onto_the_new_key(db, settings, team):
+    settings.CREDENTIALS_KEYS = []
+    account = _account_with(team, "derived", encrypt_credentials(SECRET))
+    new = Fernet.generate_key().decode()
+    settings.CREDENTIALS_KEYS = [new]
+    out = io.StringIO()
+    call_command("rotate_credentials", stdout=out)
+    assert "1 account" in out.getvalue()
+    account.refresh_from_db()
+    # Readable with the new key alone, even once SECRET_KEY changes.
+    settings.SECRET_KEY = "a-completely-different-secret-key-" * 2
+    assert decrypt_credentials(account.credentials_ciphertext) == SECRET
+    assert Fernet(new.encode()).decrypt(account.credentials_ciphertext.encode())
+
+
+def test_rotation_reports_unreadable_accounts_and_rotates_the_others(db, settings, team):
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.CREDENTIALS_KEYS = [old]
+    good = _account_with(team, "good", encrypt_credentials(SECRET))
+    lost = _account_with(
+        team, "lost", Fernet(Fernet.generate_key()).encrypt(b'{"app_id": "x"}').decode()
+    )
+    lost_before = lost.credentials_ciphertext
+    settings.CREDENTIALS_KEYS = [new, old]
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError, match="1 account"):
+        call_command("rotate_credentials", stdout=out, stderr=err)
+    assert f"Account {lost.pk}" in err.getvalue()
+    assert "lost" in err.getvalue()
+    good.refresh_from_db()
+    lost.refresh_from_db()
+    settings.CREDENTIALS_KEYS = [new]
+    assert decrypt_credentials(good.credentials_ciphertext) == SECRET  # committed
+    assert lost.credentials_ciphertext == lost_before  # left as it was
+    report = credentials_rotate_all()
+    assert (report.rotated, [pk for pk, _label in report.failed]) == (1, [lost.pk])
