@@ -280,13 +280,26 @@ def test_pages_render_in_chinese(client_as, team, users, settings):
     campaign = spec_example(team, users["marketer"])
     MilestoneFactory(phase__campaign=campaign)
     client = client_as(users["marketer"])
-    for name in ("campaigns:detail", "campaigns:goals", "campaigns:phases"):
-        page = client.get(reverse(name, args=[campaign.pk])).content.decode()
-        assert "SMART 检查" in page or "时间规划" in page
+    # Exact phrases of each page, so one untranslated page cannot hide behind another.
+    expected = {
+        "campaigns:detail": ["SMART 检查", "目标与关键指标", "时间规划", "里程碑", "动态",
+                             "复制营销活动"],
+        "campaigns:goals": ["SMART 检查", "添加目标", "下一步：时间规划"],
+        "campaigns:phases": ["添加阶段", "添加里程碑", "完成：查看营销活动"],
+        "campaigns:kpi_edit": ["编辑关键指标", "实际达成"],
+    }
+    kpi = campaign.goals.first().kpis.first()
+    for name, phrases in expected.items():
+        args = [campaign.pk, kpi.pk] if name == "campaigns:kpi_edit" else [campaign.pk]
+        page = client.get(reverse(name, args=args)).content.decode()
+        for phrase in phrases:
+            assert phrase in page, (name, phrase)
+        assert "Goals and KPIs" not in page
     page = client.get(reverse("campaigns:goals", args=[campaign.pk])).content.decode()
     assert "20%" in page  # the blocktranslate example keeps its percent sign
     page = client.get(reverse("campaigns:list")).content.decode()
-    assert "营销活动" in page
+    for phrase in ("营销活动", "新建营销活动", "筛选"):
+        assert phrase in page, phrase
 
 
 def test_detail_page_queries_do_not_grow_with_the_plan(
