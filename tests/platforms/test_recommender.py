@@ -203,3 +203,45 @@ def test_recommend_query_round_trips_through_the_form(client_as, users):
     assert data["interests"] == ["gaming", "anime"]
     assert data["paid_promotion"] is True
     assert data["content_format"] == "video"
+
+
+# Issue 4 review: business buyers → LinkedIn first in the ordinary cases, video included.
+B2B_AGES = ([], ["25-34", "35-44"], ["35-44", "45-54"], ["25-34"], ["18-24", "25-34"])
+
+
+@pytest.mark.parametrize("content_format", ["video", "image_text"])
+@pytest.mark.parametrize("paid_promotion", [False, True])
+@pytest.mark.parametrize("age_bands", B2B_AGES)
+@pytest.mark.parametrize("gender", ["any", "male", "female"])
+@pytest.mark.parametrize("interests", [[], ["business"], ["finance"]])
+def test_b2b_puts_linkedin_first_whatever_the_format_promotion_and_ages(
+    content_format, paid_promotion, age_bands, gender, interests
+):
+    data = {
+        "business": "b2b", "content_format": content_format, "paid_promotion": paid_promotion,
+        "age_bands": age_bands, "gender": gender, "interests": interests,
+    }
+    ranking, errors = recommend_platforms(data)
+    assert errors == {}
+    assert ranking[0].platform == "linkedin"
+    assert ranking[0].score > ranking[1].score
+
+
+def test_b2b_video_for_older_buyers_beats_channels():
+    """The review's case: Video Channels used to edge out LinkedIn (0.865 vs 0.863)."""
+    ranking, _ = recommend_platforms(
+        {"age_bands": ["35-44", "45-54"], "content_format": "video", "business": "b2b"}
+    )
+    scores = {r.platform: r.score for r in ranking}
+    assert ranking[0].platform == "linkedin"
+    assert scores["linkedin"] - scores["wechat_channels"] >= 0.03
+
+
+def test_business_fit_weighs_more_for_b2b_than_for_b2c():
+    profile = PlatformProfile(
+        code="x", name="X", audience_age={"25-34": 1.0}, female_share=0.5, interest_tags=(),
+        business_fit={"b2b": 0.0, "b2c": 0.0}, format_fit={}, ad_flexibility="medium",
+    )
+    b2b = recommend([profile], Audience(age_bands=("25-34",), business="b2b"))[0]
+    b2c = recommend([profile], Audience(age_bands=("25-34",), business="b2c"))[0]
+    assert b2b.factors["audience"] < b2c.factors["audience"]
