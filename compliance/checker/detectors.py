@@ -41,6 +41,7 @@ LOTTERY_NOT_ANNOUNCED = re.compile(
     r"恭喜[^。！？\n]{0,30}(?:中奖|获奖|中签)|中奖名单|获奖名单|开奖结果|中奖结果"
     r"|防诈骗|谨防|警惕|不要相信|切勿相信|诈骗"
 )
+LOTTERY_INVITE = re.compile(r"参与|参加|转发|关注|评论|点赞|留言|赢取|送出|抽取|即可获得")
 DRAW_TIME = re.compile(
     r"开奖时间|\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}"
     r"|[今明后]晚\s*\d{1,2}\s*[点:：]|\d{1,2}\s*[:：]\s*\d{2}|[Xx]月[Xx]日"
@@ -192,8 +193,8 @@ def _lottery_without_draw_time(text: str, **_: Any) -> list[Span]:
     m = LOTTERY_ANNOUNCED.search(text)
     if m is None or DRAW_TIME.search(text) is not None:
         return []
-    if LOTTERY_NOT_ANNOUNCED.search(text) is not None and "抽奖" not in text:
-        return []
+    if LOTTERY_NOT_ANNOUNCED.search(text) is not None and LOTTERY_INVITE.search(text) is None:
+        return []  # a scam warning or a winner list, not a lottery being announced
     return [m.span()]
 
 
