@@ -62,3 +62,9 @@ def test_marketer_plans_spec_example_and_manager_approves(page_as, seeded_live_s
     expect(feed.locator("[data-action='campaign.submit']")).to_have_count(1)
     expect(feed.locator("[data-action='campaign.transition']")).to_have_count(1)
     expect(feed).to_contain_text("目标清晰，批准")
+
+    # The approved plan is locked for the marketer: no Edit button, and the page says why.
+    page.goto(campaign_url)
+    expect(page.locator("[data-testid=plan-locked]")).to_contain_text("经理")
+    expect(page.locator("[data-testid=edit-campaign]")).to_have_count(0)
+    expect(manager.locator("[data-testid=edit-campaign]")).to_have_count(1)
