@@ -156,10 +156,13 @@ def account_update(
     cleaned = _clean_credentials(connector, credentials) if credentials else None
     if (
         connector == ConnectorKind.WECHAT_OFFICIAL_ACCOUNT
+        and account.connector != ConnectorKind.WECHAT_OFFICIAL_ACCOUNT
         and not cleaned
         and not _has_wechat_credentials(account)
     ):
         # Switching to the real connector needs an app id and secret on file.
+        # (A WeChat account already without them may still be edited: it
+        # cannot publish, and account_can_publish says why.)
         raise ValidationError(_missing_wechat_credentials())
     if (
         "handle" in changes

@@ -247,3 +247,15 @@ def test_more_than_30_interests_is_a_field_error(api_as, users):
     comma = client.post("/api/v1/platforms/recommend/", {"interests": ",".join(tags)},
                         format="json")
     assert comma.status_code == 400
+
+
+def test_wechat_account_already_without_credentials_can_still_be_edited(api_as, users, team):
+    account = qualified_account(
+        team, "wechat_oa", connector=ConnectorKind.WECHAT_OFFICIAL_ACCOUNT,
+        credentials_ciphertext="",
+    )
+    response = api_as(users["marketer"]).patch(
+        f"/api/v1/platform-accounts/{account.pk}/", {"external_id": "gh_123"}, format="json"
+    )
+    assert response.status_code == 200
+    assert response.json()["can_publish"]["allowed"] is False
