@@ -106,6 +106,58 @@ def ruleset_ensure_default(*, name: str = "default") -> RuleSet:
     return ruleset
 
 
+def _shipped_terms(data: dict[str, Any]) -> dict[tuple[str, str], str]:
+    """(text, kind) → note for the terms and exemptions of one rule of the data file."""
+    terms: dict[tuple[str, str], str] = {}
+    for raw in data.get("terms", []):
+        text, kind = _parse_term(raw)
+        terms[(text, str(kind))] = ""
+    for raw in data.get("exempt", []):
+        text, kind = _parse_term(raw)
+        kind = TermKind.EXEMPT_REGEX if kind == TermKind.REGEX else TermKind.EXEMPT
+        terms[(text, str(kind))] = data.get("exempt_note", "")
+    return terms
+
+
+def ruleset_reload_default(*, actor: AbstractBaseUser | None, name: str = "default") -> dict[str, int]:
+    """Reset the shipped rules' words, patterns, exemptions, ``unless`` and params to the data file.
+
+    An explicit admin action (``manage.py reload_content_rules``) for rule sets loaded
+    before the data file changed: admin-added words of those rules are removed too,
+    while enabled/severity/platform choices are kept. A new version, audited.
+    """
+    _require_rule_admin(actor)
+    data = {row["code"]: row for row in default_rules_data()}
+    counts = {"added": 0, "removed": 0}
+    with transaction.atomic():
+        ruleset = ruleset_ensure_default(name=name)
+        for rule in Rule.objects.select_for_update().filter(ruleset=ruleset, code__in=data):
+            row = data[rule.code]
+            wanted = _shipped_terms(row)
+            have = {(t.text, t.kind): t for t in rule.terms.all()}
+            stale = [t.pk for key, t in have.items() if key not in wanted]
+            counts["removed"] += len(stale)
+            Term.objects.filter(pk__in=stale).delete()
+            new = [
+                Term(rule=rule, text=text, kind=kind, note=note)
+                for (text, kind), note in wanted.items() if (text, kind) not in have
+            ]
+            counts["added"] += len(new)
+            Term.objects.bulk_create(new)
+            Term.objects.filter(rule=rule, enabled=False, text__in=[k[0] for k in wanted]).update(
+                enabled=True
+            )
+            rule.unless_pattern = row.get("unless", "")
+            rule.params = row.get("params", {})
+            rule.detector = row.get("detector", "")
+            rule.save(update_fields=["unless_pattern", "params", "detector"])
+        ruleset_bump_version(
+            actor=actor, ruleset=ruleset,
+            summary=f"reload default rules: +{counts['added']} -{counts['removed']}",
+        )
+    return counts
+
+
 def _require_rule_admin(actor: AbstractBaseUser | None) -> None:
     if actor is None:
         return  # system loads (migrate, demo, bench)
