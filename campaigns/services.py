@@ -514,8 +514,6 @@ def _status_by_dates(campaign: Campaign, phases: list[Phase], today: datetime.da
 
     if today > campaign.end_date:
         return S.EVALUATING
-    if campaign.end_date.year > MAX_YEAR:
-        return S.RUNNING if today >= campaign.start_date else S.PLANNED
     evaluation = first(PhaseKind.EVALUATION)
     if evaluation and today >= evaluation:
         return S.EVALUATING

@@ -251,6 +251,7 @@ def test_beat_job_skips_a_broken_campaign_and_moves_the_others(team, users, capl
     ok.refresh_from_db()
     assert ok.status == CampaignStatus.RUNNING
     assert moved >= 1
+    assert f"campaign {broken.pk} could not follow its dates" in caplog.text
 
 
 def test_beat_job_logs_and_continues_when_one_campaign_raises(team, users, monkeypatch, caplog):
