@@ -65,6 +65,9 @@ TOKEN_MARGIN_SECONDS = 300
 MAX_DAYS = 30
 COMMENTS_PAGE = 50
 COMMENT_LOOKBACK_DAYS = 7
+# freepublish/get statuses that mean WeChat will not publish: original-check
+# failure, regular failure, review failure, deleted after publishing, banned.
+PUBLISH_FAILED = {2, 3, 4, 5, 6}
 # How long a publication's draft and publish job are remembered for retries.
 PUBLISH_MEMO_SECONDS = 7 * 24 * 3600
 
@@ -288,12 +291,16 @@ class WeChatOfficialAccountConnector(Connector):
                 self.app_id, publish_id, type(exc).__name__,
             )
             return PublishResult(external_id=publish_id, url="", pending=True)
-        publish_status = status.get("publish_status")
+        try:
+            publish_status = int(status.get("publish_status"))
+        except (TypeError, ValueError):
+            publish_status = None
         if publish_status == 0:
             items = (status.get("article_detail") or {}).get("item") or []
             url = items[0].get("article_url", "") if items else ""
             return PublishResult(external_id=str(status.get("article_id") or publish_id), url=url)
-        if publish_status == 1:
+        if publish_status not in PUBLISH_FAILED:
+            # 1 = still publishing; anything undocumented: we do not know yet.
             return PublishResult(external_id=publish_id, url="", pending=True)
         raise PermanentConnectorError(
             f"WeChat refused to publish (publish_status {publish_status}).", code=publish_status

@@ -401,3 +401,10 @@ def test_health_detail_is_translated(server, client):
         detail = client.health_check().detail
     assert "callback" not in detail
     assert "2" in detail
+
+
+def test_status_answer_without_a_status_is_pending_not_an_error(server, client):
+    server.state["publish_status"] = None
+    result = client.publish(CONTENT)
+    assert (result.pending, result.external_id) == (True, "100000001")
+    assert submits(server) == 1
