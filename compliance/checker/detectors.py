@@ -116,7 +116,7 @@ def _glued_before(text: str, start: int) -> bool:
     """A letter, digit, + or - right before a number makes it part of a code
     (SN13812345678, 型号X139…), unless the letters label a phone (Tel138…)."""
     char = text[start - 1]
-    if char.isdigit() or char in "-+_/#":
+    if char.isdigit() or char in "-+_":
         return True
     if char.isascii() and char.isalpha():
         return _PHONE_LABEL.search(text, max(0, start - 8), start) is None
