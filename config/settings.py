@@ -277,8 +277,13 @@ SPECTACULAR_SETTINGS = {
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-if env.bool("BEHIND_TLS_PROXY", default=False):
+BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SILENCED_SYSTEM_CHECKS: list[str] = []
+if BEHIND_TLS_PROXY and not SECURE_SSL_REDIRECT:
+    # The proxy that terminates TLS redirects plain HTTP itself.
+    SILENCED_SYSTEM_CHECKS.append("security.W008")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
@@ -332,3 +337,12 @@ if not DEBUG and not CREDENTIALS_KEYS:
     )
 
 SITE_NAME = _("CampaignOps")
+
+# SMART check (S2.1.1): warn when a target exceeds its baseline, or the team's
+# best earlier result, by more than this factor.
+SMART_ACHIEVABLE_FACTOR = env.float("SMART_ACHIEVABLE_FACTOR", default=3.0)
+# Platform recommender (S2.2.1) factor weights, e.g. "audience=0.5,format=0.3,policy=0.2".
+RECOMMENDER_WEIGHTS = env.dict("RECOMMENDER_WEIGHTS", cast={"value": float}, default={})
+# Data-subject requests (PIPL) are due this many working days after receipt.
+DSR_DUE_WORKING_DAYS = env.int("DSR_DUE_WORKING_DAYS", default=15)
+WECHAT_API_BASE = env.str("WECHAT_API_BASE", default="https://api.weixin.qq.com")

@@ -62,21 +62,21 @@ def scope_to_user_teams(
 def role_in_team(user: User, team: Team | int) -> str | None:
     """The role the user acts with in a team, or None when they have no say there.
 
-    A membership in the team decides; otherwise an admin or manager of any
-    team acts as such everywhere, since they oversee all teams.
+    Admins and managers oversee every team (S3.3.1), so whoever holds one of
+    those roles in any team acts with it everywhere, also in a team where
+    their membership is a lesser role; everyone else acts with their
+    membership role in that team only.
     """
     if not user.is_authenticated or not user.is_active:
         return None
     if user.is_superuser:
         return Role.ADMIN
-    team_id = team if isinstance(team, int) else team.pk
     roles = _memberships(user)
-    if team_id in roles:
-        return roles[team_id]
     for role in (Role.ADMIN, Role.MANAGER):
         if role in roles.values():
             return role
-    return None
+    team_id = team if isinstance(team, int) else team.pk
+    return roles.get(team_id)
 
 
 def user_can(user: User, team: Team | int, capability: str) -> bool:
@@ -99,7 +99,11 @@ def user_can_anywhere(user: User, capability: str) -> bool:
 
 def tasks_for_owner(user: User, *, status: str | None = TaskStatus.OPEN) -> QuerySet[Task]:
     """The user's own tasks, oldest due first, with what the page shows preloaded."""
-    qs = Task.objects.filter(owner_id=user.pk).select_related("team", "source_type")
+    qs = (
+        Task.objects.filter(owner_id=user.pk)
+        .select_related("team", "source_type")
+        .prefetch_related("source")
+    )
     if status:
         qs = qs.filter(status=status)
     return qs.order_by(models.F("due_date").asc(nulls_last=True), "id")

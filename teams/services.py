@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -97,6 +98,8 @@ def task_create(
     """
     if not title.strip():
         raise ValidationError({"title": _("A task needs a title.")})
+    # Titles are often built from other records' names; they must fit the column.
+    title = Truncator(title.strip()).chars(Task._meta.get_field("title").max_length)
     source_type = ContentType.objects.get_for_model(source) if source is not None else None
     source_id = str(source.pk) if source is not None else ""
     with transaction.atomic():

@@ -43,6 +43,14 @@ def test_check_deploy_is_clean_under_production_settings():
     assert "System check identified no issues" in result.stdout
 
 
+def test_check_deploy_is_clean_behind_a_tls_proxy_that_redirects():
+    env = {**PRODUCTION_ENV, "BEHIND_TLS_PROXY": "true", "SECURE_SSL_REDIRECT": "false"}
+
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_production_sends_security_headers():
     code = (
         "import django; django.setup();"

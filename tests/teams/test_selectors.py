@@ -9,7 +9,7 @@ from teams.selectors import (
     user_can,
     user_sees_all_teams,
 )
-from tests.factories import UserFactory, member
+from tests.factories import TeamFactory, UserFactory, member
 
 pytestmark = pytest.mark.django_db
 
@@ -47,13 +47,25 @@ def test_outsider_cannot_act_in_another_team(users, team, outsider):
     ]
 
 
-def test_membership_role_wins_over_role_elsewhere(team, other_team):
+def test_oversight_role_applies_in_every_team_even_where_membership_is_lesser(team, other_team):
     user = member(other_team, Role.MANAGER, username="dual")
     member(team, Role.ANALYST, username="dual")
+    third = TeamFactory(name="Third", slug="third")
 
-    assert role_in_team(user, team) == Role.ANALYST
+    assert role_in_team(user, team) == Role.MANAGER
     assert role_in_team(user, other_team) == Role.MANAGER
-    assert not user_can(user, team, "campaign.approve")
+    assert role_in_team(user, third) == Role.MANAGER
+    assert user_can(user, team, "campaign.approve")
+
+
+def test_lesser_roles_act_only_in_their_own_teams(team, other_team):
+    user = member(team, Role.REVIEWER, username="rev")
+    member(other_team, Role.MARKETER, username="rev")
+
+    assert role_in_team(user, team) == Role.REVIEWER
+    assert role_in_team(user, other_team) == Role.MARKETER
+    assert user_can(user, team, "compliance.override")
+    assert not user_can(user, other_team, "compliance.override")
 
 
 def test_manager_of_one_team_oversees_others(team, other_team):

@@ -96,3 +96,11 @@ def test_role_groups_exist_with_their_permissions():
     assert "view_team" in analyst_perms
     assert "delete_team" not in analyst_perms
     assert "add_user" not in manager_perms
+
+
+def test_long_task_titles_are_cut_to_fit(users, team):
+    task = task_create(team=team, owner=users[Role.MARKETER], title="审" * 250, source=team)
+
+    assert len(task.title) == 200
+    assert task.title.startswith("审" * 190)
+    assert task_create(team=team, owner=users[Role.MARKETER], title="审" * 250, source=team).pk == task.pk

@@ -64,3 +64,15 @@ def test_team_list_shows_visible_teams_only(client_as, users, team, other_team, 
 
     manager_page = client_as(users[Role.MANAGER]).get(reverse("teams:team_list")).content.decode()
     assert other_team.name in manager_page
+
+
+def test_task_links_to_the_record_that_created_it(client_as, users, team, monkeypatch):
+    from teams.models import Team
+
+    monkeypatch.setattr(Team, "get_absolute_url", lambda self: f"/team/#team-{self.pk}", raising=False)
+    marketer = users[Role.MARKETER]
+    task_create(team=team, owner=marketer, title="Linked", source=team)
+
+    page = client_as(marketer).get(reverse("teams:my_tasks")).content.decode()
+
+    assert f'<a href="/team/#team-{team.pk}">{team.name}</a>' in page
