@@ -278,5 +278,6 @@ class Milestone(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        # A milestone's task opens its campaign, at the milestone list.
-        return reverse("campaigns:detail", args=[self.phase.campaign_id]) + f"#milestone-{self.pk}"
+        # Resolved by a redirect so that a page listing many milestones (my
+        # tasks) needs no query per milestone to find its campaign.
+        return reverse("campaigns:milestone_open", args=[self.pk])

@@ -22,4 +22,5 @@ urlpatterns = [
     path("<int:pk>/transition/", views.campaign_transition, name="transition"),
     path("<int:pk>/submit/", views.campaign_submit, name="submit"),
     path("<int:pk>/duplicate/", views.campaign_duplicate, name="duplicate"),
+    path("milestones/<int:pk>/", views.milestone_open, name="milestone_open"),
 ]

@@ -469,3 +469,11 @@ def campaign_duplicate(request, pk: int):
         return redirect("campaigns:detail", pk=campaign.pk)
     messages.success(request, _("Plan copied; check the dates of the new draft."))
     return redirect("campaigns:detail", pk=copy.pk)
+
+
+def milestone_open(request, pk: int):
+    """A milestone's own address: its campaign's page, at the milestone."""
+    milestone = selectors.milestones_visible_to(request.user).filter(pk=pk).first()
+    if milestone is None:
+        raise Http404
+    return redirect(f"{milestone.phase.campaign.get_absolute_url()}#milestone-{milestone.pk}")
