@@ -296,8 +296,10 @@ class WeChatOfficialAccountConnector(Connector):
         except (TypeError, ValueError):
             publish_status = None
         if publish_status == 0:
-            items = (status.get("article_detail") or {}).get("item") or []
-            url = items[0].get("article_url", "") if items else ""
+            detail = status.get("article_detail")
+            items = (detail.get("item") if isinstance(detail, dict) else None) or []
+            first = items[0] if isinstance(items, list) and items else {}
+            url = str(first.get("article_url", "")) if isinstance(first, dict) else ""
             return PublishResult(external_id=str(status.get("article_id") or publish_id), url=url)
         if publish_status not in PUBLISH_FAILED:
             # 1 = still publishing; anything undocumented: we do not know yet.
