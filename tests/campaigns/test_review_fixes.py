@@ -345,7 +345,7 @@ def test_milestone_task_follows_done_reassign_and_delete(team, users):
     task = _tasks(milestone).get()
     assert task.owner == users["marketer"]
     assert task.status == TaskStatus.OPEN
-    assert task.source.get_absolute_url() == f"/campaigns/{campaign.pk}/#milestone-{milestone.pk}"
+    assert task.source.get_absolute_url() == f"/campaigns/milestones/{milestone.pk}/"
     services.milestone_update(actor=users["marketer"], milestone=milestone,
                               owner=users["manager"], title="Script approved")
     open_tasks = _tasks(milestone).filter(status=TaskStatus.OPEN)
