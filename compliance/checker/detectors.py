@@ -22,9 +22,12 @@ Span = tuple[int, int]
 # would defeat that): a letter or digit there makes it an order, parcel or
 # model number, not a phone. A counter right after (件, 元…) makes it a quantity.
 MOBILE = re.compile(
-    r"(?:(?:\+|00)\s*86[\s\-]?)?1[3-9]\d(?:[\s\-]?\d{4}){2}"
+    r"1[3-9]\d(?:[\s\-]?\d{4}){2}"
     r"(?![\d\-]|\s*(?:件|个|元|次|份|台|单|笔|万|亿|条|人|只|瓶|盒|箱|克|斤))"
 )
+# A country code right before the number (looked for behind each match, which
+# keeps the regex's fast literal start).
+_COUNTRY_CODE = re.compile(r"(?:\+|00)\s*86[\s\-]?$")
 # RULES.md PI-02: 17 digits + check character, not inside a longer run.
 RESIDENT_ID = re.compile(r"\d{17}[\dXx](?![0-9A-Za-z])")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -103,10 +106,16 @@ MASKERS: dict[str, Callable[[str], str]] = {
 def _mobile(text: str, **_: Any) -> list[Span]:
     if _DIGIT.search(text) is None:
         return []
-    return [
-        m.span() for m in MOBILE.finditer(text)
-        if m.start() == 0 or not _glued_before(text, m.start())
-    ]
+    spans = []
+    for m in MOBILE.finditer(text):
+        start = m.start()
+        if start >= 2 and text[start - 1] in "86- \t":
+            code = _COUNTRY_CODE.search(text, max(0, start - 7), start)
+            if code is not None:
+                start = code.start()
+        if start == 0 or not _glued_before(text, start):
+            spans.append((start, m.end()))
+    return spans
 
 
 _PHONE_LABEL = re.compile(r"(?:tel|mob|mobile|phone|cell|call)\s*[:.]?\s*$", re.IGNORECASE)

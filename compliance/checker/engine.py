@@ -31,10 +31,14 @@ KIND_EXEMPT_REGEX = "exempt_regex"
 _WORD_CHAR = re.compile(r"[\w\u3400-\u9fff\uf900-\ufaff]")
 _WINDOW = 6
 
-# Full-width ASCII (１３８…, ＮＯ．１, ＋８６) is matched as its half-width
-# twin. The mapping is one character to one, so offsets stay those of the text.
-_FULLWIDTH = re.compile(r"[\uff01-\uff5e\u3000]")
-_TO_HALFWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# Full-width digits and letters (１３８…, ＮＯ．１, ＋８６) are matched as their
+# half-width twins. Chinese punctuation (，：（）) is left alone: rule data is
+# written with it. One character maps to one, so offsets stay those of the text.
+_FULLWIDTH = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+_TO_HALFWIDTH = {
+    cp: cp - 0xFEE0
+    for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]
+} | {0xFF0B: 0x2B, 0xFF0D: 0x2D, 0xFF0E: 0x2E}  # ＋ － ． once digits are present
 
 # An exemption regex may name the part it clears with a group ``hit`` (the
 # ranking word of a dated, sourced ranking); otherwise it clears its whole match.
@@ -67,10 +71,12 @@ def regex_error(pattern: str) -> str | None:
 
 
 def _required_literals(pattern: re.Pattern) -> str:
-    """Characters every match of ``pattern`` contains (top-level literals only).
+    """Characters every match of ``pattern`` contains.
 
-    A cheap ``in`` test on them skips regexes that cannot match; when the
-    pattern cannot be analysed the answer is empty and the regex always runs.
+    Literals of the top level, of groups, of repeats that must occur at least
+    once, and those common to every branch of an alternation. A cheap ``in``
+    test on them skips regexes that cannot match; when the pattern cannot be
+    analysed the answer is empty and the regex always runs.
     """
     try:
         from re import _constants, _parser  # private, hence the fallback
@@ -80,11 +86,26 @@ def _required_literals(pattern: re.Pattern) -> str:
         parsed = _parser.parse(pattern.pattern, pattern.flags)
     except (re.error, TypeError, ValueError):  # pragma: no cover
         return ""
-    chars = []
-    for op, arg in parsed:
-        if op is _constants.LITERAL:
-            chars.append(chr(arg).lower())
-    return "".join(dict.fromkeys(chars))
+
+    def required(seq) -> set[str]:
+        chars: set[str] = set()
+        for op, arg in seq:
+            if op is _constants.LITERAL:
+                chars.add(chr(arg).lower())
+            elif op is _constants.SUBPATTERN:
+                chars |= required(arg[-1])
+            elif op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT) and arg[0] >= 1:
+                chars |= required(arg[2])
+            elif op is _constants.BRANCH:
+                branches = [required(b) for b in arg[1]]
+                if branches:
+                    chars |= set.intersection(*branches)
+        return chars
+
+    try:
+        return "".join(sorted(required(parsed)))
+    except (TypeError, ValueError, IndexError, AttributeError):  # pragma: no cover
+        return ""
 
 
 def _lang_is_zh(language: str | None) -> bool:
@@ -304,7 +325,18 @@ class CompiledRules:
                     if m.end() > m.start():
                         candidates.append((m.start(), m.end(), code, KIND_REGEX))
         if candidates:
+            # An exemption regex runs only when a rule it may clear has a
+            # candidate that no exemption phrase has cleared already.
+            exempts_for = self.exempts_for
+            cand_codes = {
+                c[2] for c in candidates
+                if not any(
+                    x[0] <= c[0] and c[1] <= x[1] and c[2] in exempts_for[x[2]] for x in exempt_spans
+                )
+            }
             for code, pattern, note, needs in self.exempt_regex_needs:
+                if cand_codes.isdisjoint(exempts_for[code]):
+                    continue
                 if needs and not all(c in lowered for c in needs):
                     continue
                 hit = EXEMPT_GROUP in pattern.groupindex
