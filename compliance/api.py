@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -30,21 +30,35 @@ class FindingSerializer(serializers.Serializer):
     basis = serializers.CharField()
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "boolean"},
+            {"type": "string", "enum": ["true", "false", "1", "0"]},
+            {"type": "integer", "enum": [0, 1]},
+        ],
+        "default": False,
+    }
+)
+class PaidFlagField(serializers.JSONField):
+    """true/false, 1/0 or "true"/"false"/"1"/"0"; parsed by ``services.paid_flag_clean``."""
+
+    def to_internal_value(self, data):
+        try:
+            return services.paid_flag_clean(data)
+        except ValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict["is_paid_promotion"]) from exc
+
+
 class CheckRequestSerializer(serializers.Serializer):
     # Length and platform are validated by the service so that API, UI and
     # the command line give the same messages.
     text = serializers.CharField(allow_blank=True, trim_whitespace=False)
     platform = serializers.CharField(required=False, allow_blank=True, allow_null=True)
-    # true/false, 1/0 or "true"/"false"/"1"/"0": parsed by the service, as on the command line.
-    is_paid_promotion = serializers.JSONField(required=False, default=False, allow_null=True)
+    # Parsed by the service, exactly as on the command line ("false" is false).
+    is_paid_promotion = PaidFlagField(required=False, default=False, allow_null=True)
     filing = serializers.IntegerField(required=False, allow_null=True)
     team = serializers.IntegerField(required=False, allow_null=True)
-
-    def validate_is_paid_promotion(self, value):
-        try:
-            return services.paid_flag_clean(value)
-        except ValidationError as exc:
-            raise serializers.ValidationError(exc.message_dict["is_paid_promotion"]) from exc
 
 
 class CheckResponseSerializer(serializers.Serializer):
@@ -88,7 +102,7 @@ class CheckViewSet(viewsets.ViewSet):
         if team is not None:
             check = services.content_check_run(
                 actor=request.user, team=team, text=text, platform=platform,
-                is_paid_promotion=data["is_paid_promotion"], filing=filing,
+                is_paid_promotion=bool(data["is_paid_promotion"]), filing=filing,
             )
             body = {
                 "id": check.pk, "passed": check.passed, "ruleset_version": check.ruleset_version,
@@ -96,7 +110,7 @@ class CheckViewSet(viewsets.ViewSet):
             }
         else:
             result = check_text(
-                text, platform=platform, is_paid_promotion=data["is_paid_promotion"], filing=filing
+                text, platform=platform, is_paid_promotion=bool(data["is_paid_promotion"]), filing=filing
             )
             body = {"id": None, **result.to_dict(get_language())}
         return Response(body, status=status.HTTP_200_OK)
