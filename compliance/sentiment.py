@@ -75,7 +75,7 @@ INABILITY = -0.8
 
 _QUESTION_RE = re.compile(
     r"[?？]|请问|吗|什么时候|多久|怎么|能不能|可不可以|有没有|是不是|哪|几[天号点时岁寸码]|多少"
-    r"|想问|是否|是.{1,8}还是|呢$"
+    r"|想问|是否|是.{1,8}还是|呢$|有什么|什么区别"
 )
 _INABILITY_RE = re.compile(r"[\u4e00-\u9fff]不[了上下满动开着到进住完清懂]")
 _COMPLAINT_RE = re.compile(
