@@ -1,5 +1,7 @@
 """Root fixtures: two teams and one user per role in the first, plus an outsider."""
 
+from importlib import import_module
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -54,3 +56,22 @@ def client_as(client):
         return client
 
     return login
+
+
+def restore_data_migrations() -> None:
+    """Put back the rows that data migrations created, if a flush removed them.
+
+    Transactional tests (live server, migration tests) end by flushing every
+    table; post_migrate then restores content types, permissions, role groups
+    and the default compliance rules, but the platform catalogue comes from data
+    migrations, which do not rerun. (Serialized rollback would do it, but
+    pytest-django skips it when ordinary database tests share the session.)
+    """
+    from django.apps import apps
+
+    from platforms.models import Platform
+
+    if Platform.objects.exists():
+        return
+    for migration in ("0002_platform_catalogue", "0004_platform_profiles"):
+        import_module(f"platforms.migrations.{migration}").load(apps, None)

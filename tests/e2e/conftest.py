@@ -6,10 +6,11 @@ Without Chromium they skip with the reason shown; with ``E2E_REQUIRED=1``
 
 import os
 import shutil
-from importlib import import_module
 
 import pytest
 from django.core.management import call_command
+
+from tests.conftest import restore_data_migrations
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made
 # by fixtures here are still synchronous and safe.
@@ -46,30 +47,11 @@ def browser():
         browser.close()
 
 
-def _restore_data_migrations() -> None:
-    """Put back the rows that data migrations created.
-
-    A live-server test ends by flushing every table; post_migrate then restores
-    content types, permissions, role groups and the default compliance rules,
-    but the platform catalogue comes from data migrations, which do not rerun.
-    (Serialized rollback would do it, but pytest-django skips it when ordinary
-    database tests share the session.)
-    """
-    from django.apps import apps
-
-    from platforms.models import Platform
-
-    if Platform.objects.exists():
-        return
-    for migration in ("0002_platform_catalogue", "0004_platform_profiles"):
-        import_module(f"platforms.migrations.{migration}").load(apps, None)
-
-
 @pytest.fixture
 def seeded_live_server(live_server, transactional_db, settings):
     """The live server's URL, with the demo data loaded."""
     settings.DEMO_PASSWORD = DEMO_PASSWORD
-    _restore_data_migrations()
+    restore_data_migrations()
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     return live_server.url
 

@@ -1,12 +1,13 @@
 """Migration 0005: undated documents get an expiry date, recorded errors get their kind."""
 
 import datetime
-from importlib import import_module
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from tests.conftest import restore_data_migrations
 
 BEFORE = [("platforms", "0004_platform_profiles")]
 AFTER = [("platforms", "0005_document_expiry_required_and_error_kind")]
@@ -14,21 +15,15 @@ AFTER = [("platforms", "0005_document_expiry_required_and_error_kind")]
 
 @pytest.fixture
 def restores_catalogue(django_db_blocker):
-    """After the flush that ends a transactional test, put the catalogue back.
+    """The platform catalogue is there before the test and again after its flush.
 
-    The catalogue comes from data migrations, which a flush wipes and nothing
-    reruns; tests that follow need it. Requested before ``transactional_db``,
-    so this teardown runs after the flush.
+    Requested before ``transactional_db``, so the teardown runs after the flush.
     """
-    yield
-    from django.apps import apps
-
-    from platforms.models import Platform
-
     with django_db_blocker.unblock():
-        if not Platform.objects.exists():
-            for name in ("0002_platform_catalogue", "0004_platform_profiles"):
-                import_module(f"platforms.migrations.{name}").load(apps, None)
+        restore_data_migrations()
+    yield
+    with django_db_blocker.unblock():
+        restore_data_migrations()
 
 
 def test_undated_documents_get_an_expiry_date_and_errors_their_kind(
