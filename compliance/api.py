@@ -140,7 +140,8 @@ class OverrideRequestSerializer(serializers.Serializer):
 
 
 class ContentCheckSerializer(serializers.ModelSerializer):
-    platform = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # A check of a text without a platform has none: documented as nullable.
+    platform = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     findings = serializers.SerializerMethodField()
     overrides = OverrideSerializer(many=True, read_only=True)
     created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)

@@ -4,9 +4,15 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
@@ -56,6 +62,10 @@ class SentimentResponseSerializer(serializers.Serializer):
 
 class SentimentView(APIView):
     """Score texts offline: probability of positive and a label, in order (S3.2.1)."""
+
+    # JSON only: a multipart body of many or long texts made Django's form
+    # parser raise RequestDataTooBig / TooManyFieldsSent, which became a 500.
+    parser_classes = [JSONParser]
 
     @extend_schema(request=SentimentRequestSerializer, responses=SentimentResponseSerializer)
     def post(self, request):
@@ -136,10 +146,10 @@ class IncidentStepSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     order = serializers.IntegerField()
     title = serializers.CharField()
-    owner = serializers.CharField(source="owner.username", default=None)
+    owner = serializers.CharField(source="owner.username", default=None, allow_null=True)
     due_at = serializers.DateTimeField()
-    done_at = serializers.DateTimeField()
-    task = serializers.IntegerField(source="task_id")
+    done_at = serializers.DateTimeField(allow_null=True)  # null until the step is done
+    task = serializers.IntegerField(source="task_id", allow_null=True)
 
 
 class IncidentUpdateSerializer(serializers.Serializer):
@@ -150,7 +160,7 @@ class IncidentUpdateSerializer(serializers.Serializer):
 
 
 class IncidentSerializer(serializers.ModelSerializer):
-    owner = serializers.CharField(source="owner.username", default=None)
+    owner = serializers.CharField(source="owner.username", default=None, allow_null=True)
     steps_total = serializers.IntegerField(read_only=True)
     steps_done = serializers.IntegerField(read_only=True)
 
@@ -204,6 +214,7 @@ class IncidentViewSet(NumericLookupMixin, mixins.ListModelMixin, mixins.Retrieve
     def get_queryset(self):
         return selectors_risk.incidents_for(self.request.user)
 
+    @extend_schema(responses=IncidentDetailSerializer)
     def retrieve(self, request, pk=None):
         incident = _get_or_404(selectors_risk.incident_get, request.user, pk)
         return Response(IncidentDetailSerializer(incident).data)
@@ -227,7 +238,11 @@ class IncidentViewSet(NumericLookupMixin, mixins.ListModelMixin, mixins.Retrieve
         )
         return Response(IncidentUpdateSerializer(update).data, status=201)
 
-    @extend_schema(request=StatusSerializer, responses=IncidentSerializer)
+    @extend_schema(request=StatusSerializer, responses=inline_serializer(
+        name="IncidentStatusResult",
+        fields={"id": serializers.IntegerField(),
+                "status": serializers.ChoiceField(IncidentStatus.choices)},
+    ))
     @action(detail=True, methods=["post"])
     def status(self, request, pk=None):
         incident = _get_or_404(selectors_risk.incident_get, request.user, pk)
