@@ -65,7 +65,11 @@ def gantt_figure(campaign: Campaign, today: datetime.date | None = None) -> dict
         "barmode": "overlay",
         "height": 120 + 40 * max(len(phases), 1),
         "margin": {"l": 140, "r": 20, "t": 30, "b": 40},
-        "xaxis": {"type": "date", "range": [start, end]},
+        # Numeric dates: Plotly's own month names are English whatever the page language.
+        "xaxis": {
+            "type": "date", "range": [start, end],
+            "tickformat": "%Y-%m-%d", "hoverformat": "%Y-%m-%d",
+        },
         "yaxis": {"autorange": "reversed", "type": "category"},
         "legend": {"orientation": "h", "y": -0.2},
         "shapes": [{

@@ -158,6 +158,8 @@ def _drill_page(request, *, run_form=None, form_drill=None, drill_form=None, sta
         "drills": selectors_risk.drills_for(request.user), "form": run_form or DrillRunForm(),
         "form_drill": form_drill, "blank_form": DrillRunForm(), "drill_form": drill_form or DrillForm(teams=teams),
         "can_schedule": bool(teams),
+        # Recording a run needs ``incident.manage`` on the drill's team; others only read.
+        "run_team_ids": [t.pk for t in _teams_where(request.user, "incident.manage")],
     }, status=status)
 
 
@@ -224,7 +226,8 @@ def privacy(request):
         else:
             dsr_form = form
     # Looking a person up tells whether they are on file: only with privacy.view_personal.
-    can_search = bool(selectors_privacy.teams_with_personal_access(request.user))
+    personal_team_ids = selectors_privacy.teams_with_personal_access(request.user)
+    can_search = bool(personal_team_ids)
     subject = request.GET.get("subject", "").strip() if can_search else ""
     consents = list(selectors_privacy.consents_for(request.user, subject_ref=subject)[:200])
     rows = [(c, selectors_privacy.personal_fields(request.user, c)) for c in consents]
@@ -235,6 +238,8 @@ def privacy(request):
         ],
         "consent_form": consent_form, "dsr_form": dsr_form, "can_edit": bool(teams),
         "subject": subject, "can_search": can_search, "status_form": DSRStatusForm(), "today": timezone.localdate(),
+        # The export is unmasked, so it is offered only where the user may see personal data.
+        "export_team_ids": personal_team_ids,
         "retention": selectors_privacy.retention_overview(),
     }, status=http_status)
 

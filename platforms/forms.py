@@ -5,7 +5,16 @@ from django.utils.translation import gettext_lazy as _
 from .models import ConnectorKind, DocumentKind, Platform, VerificationStatus
 from .recommender import AGE_BANDS
 
-AGE_CHOICES = [(band, band) for band in AGE_BANDS]
+# What people read for an age band code; the codes themselves stay in data and the API.
+AGE_BAND_LABELS = {
+    "under-18": _("Under 18"),
+    "18-24": "18–24",
+    "25-34": "25–34",
+    "35-44": "35–44",
+    "45-54": "45–54",
+    "55+": _("55 and over"),
+}
+AGE_CHOICES = [(band, AGE_BAND_LABELS.get(band, band)) for band in AGE_BANDS]
 GENDER_CHOICES = [("any", _("Any")), ("female", _("Mostly female")), ("male", _("Mostly male"))]
 FORMAT_CHOICES = [("video", _("Video-friendly")), ("image_text", _("Image-text"))]
 BUSINESS_CHOICES = [("b2c", _("B2C (consumers)")), ("b2b", _("B2B (business buyers)"))]
@@ -16,7 +25,7 @@ class RecommendForm(forms.Form):
 
     age_bands = forms.MultipleChoiceField(
         label=_("Age bands"), choices=AGE_CHOICES, required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     gender = forms.ChoiceField(
         label=_("Gender"), choices=GENDER_CHOICES, initial="any", required=False

@@ -8,7 +8,14 @@ from django.views.decorators.http import require_POST
 from teams.selectors import audit_events_for, teams_visible_to, user_can
 
 from . import selectors, services
-from .forms import AccountEditForm, AccountForm, DocumentForm, RecommendForm, VerificationForm
+from .forms import (
+    AGE_BAND_LABELS,
+    AccountEditForm,
+    AccountForm,
+    DocumentForm,
+    RecommendForm,
+    VerificationForm,
+)
 from .models import Platform, PlatformAccount
 from .recommender import AGE_BANDS
 
@@ -38,7 +45,11 @@ def platform_detail(request, code: str):
     platform = get_object_or_404(Platform, code=code, is_active=True)
     shares = platform.shares("audience_age")
     ages = [(band, round(shares.get(band, 0) * 100)) for band in AGE_BANDS]
-    return render(request, "platforms/platform_detail.html", {"platform": platform, "ages": ages})
+    # People read a label ("Under 18"), not the band code.
+    age_rows = [(AGE_BAND_LABELS.get(band, band), share) for band, share in ages]
+    return render(request, "platforms/platform_detail.html", {
+        "platform": platform, "ages": ages, "age_rows": age_rows,
+    })
 
 
 def recommend(request):
