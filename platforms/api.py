@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -258,7 +258,15 @@ class PlatformAccountViewSet(
         )
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None)
+    @extend_schema(request=None, responses=inline_serializer(
+        name="AccountHealth",
+        fields={
+            "ok": serializers.BooleanField(),
+            "detail": serializers.CharField(),
+            "token_expires_at": serializers.DateTimeField(allow_null=True),
+            "needs_reconnection": serializers.BooleanField(),
+        },
+    ))
     @action(detail=True, methods=["post"])
     def health(self, request, pk=None):
         """Run the connector's health check now."""

@@ -1,4 +1,5 @@
 from django.core.exceptions import PermissionDenied
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -89,8 +90,17 @@ class MeSerializer(serializers.Serializer):
     sees_all_teams = serializers.BooleanField()
 
 
+class _SingleObjectSchema(AutoSchema):
+    """``/me/`` is routed as ``list`` but answers one object, not an array."""
+
+    def _is_list_view(self, serializer=None):
+        return False
+
+
 class MeViewSet(viewsets.ViewSet):
     """Who the caller is and which roles they hold."""
+
+    schema = _SingleObjectSchema()
 
     @extend_schema(responses=MeSerializer)
     def list(self, request):
