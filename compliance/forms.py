@@ -78,6 +78,21 @@ class FilingForm(forms.ModelForm):
     def validate_unique(self):
         """Uniqueness is checked by the service, with its own message."""
 
+    def clean(self):
+        """Put the date and amount rules on their fields, not above the form.
+
+        The model's check constraints would report them as form-wide errors; a field
+        that already has an error is left out of those checks.
+        """
+        data = super().clean()
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The end date must not be before the start date."))
+        amount = data.get("amount_cny")
+        if amount is not None and amount < 0:
+            self.add_error("amount_cny", _("Enter an amount of zero or more."))
+        return data
+
 
 class FilingDocumentForm(forms.Form):
     file = forms.FileField(label=_("Document"))

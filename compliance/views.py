@@ -165,6 +165,8 @@ def filing_create(request):
     if request.method == "POST":
         form = FilingForm(request.POST, teams=teams)
         doc_form = FilingDocumentForm(request.POST, request.FILES)
+        # The document is optional when recording a filing: no "required" under it.
+        doc_form.fields["file"].required = False
         if form.is_valid():
             data = dict(form.cleaned_data)
             team = data.pop("team")
