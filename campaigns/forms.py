@@ -49,6 +49,14 @@ class CampaignFilterForm(BootstrapForm):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams if teams is not None else Team.objects.none()
 
+    def clean(self):
+        data = super().clean()
+        date_from, date_to = data.get("date_from"), data.get("date_to")
+        if date_from and date_to and date_to < date_from:
+            # Said, rather than silently listing nothing; "active from" still applies.
+            self.add_error("date_to", _("“Active until” must not be before “Active from”."))
+        return data
+
 
 class CampaignForm(BootstrapForm):
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
