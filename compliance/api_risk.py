@@ -154,7 +154,8 @@ class IncidentStepSerializer(serializers.Serializer):
 
 class IncidentUpdateSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
-    author = serializers.CharField(source="author.username", default=None)
+    # null for what the system wrote (spike detection, beat tasks)
+    author = serializers.CharField(source="author.username", default=None, allow_null=True)
     kind = serializers.CharField()
     message = serializers.CharField(source="text")  # in the reader's language
 

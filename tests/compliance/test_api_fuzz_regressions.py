@@ -116,3 +116,16 @@ def test_incident_step_undone_answers_null_done_at(api_as, users, incident):
     )
     assert response.status_code == 200
     assert response.json()["done_at"] is None
+
+
+def test_system_written_incident_update_has_null_author_and_schema_says_so(api_as, users, team):
+    # Opened by spike detection (actor None): the first update has no author.
+    incident = incident_open(
+        actor=None, team=team, incident_type="negative_publicity", title="负面舆情激增",
+    )
+    response = api_as(users["manager"]).get(f"/api/v1/compliance/incidents/{incident.pk}/")
+    assert response.status_code == 200
+    authors = [update["author"] for update in response.json()["updates"]]
+    assert None in authors
+    author = _schema()["components"]["schemas"]["IncidentUpdate"]["properties"]["author"]
+    assert author.get("nullable") is True
