@@ -103,3 +103,26 @@ def test_openapi_schema_and_offline_swagger(api_as, client, users):
     html = docs.content.decode()
     assert "drf_spectacular_sidecar/swagger-ui-dist" in html
     assert "cdn" not in html.lower()
+
+
+def test_oversized_multipart_body_is_400_json_not_500(api_as, users, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    client = api_as(users[Role.MARKETER])
+
+    response = client.post("/api/v1/campaigns/", {"name": "x" * 5000, "team": "1"}, format="multipart")
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    assert "detail" in response.json()
+
+
+def test_too_many_fields_is_400_json_not_500(api_as, users, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    client = api_as(users[Role.MARKETER])
+
+    response = client.post(
+        "/api/v1/campaigns/", {f"field{n}": "x" for n in range(50)}, format="multipart"
+    )
+
+    assert response.status_code == 400
+    assert "detail" in response.json()
