@@ -132,8 +132,8 @@ def make_posts(rng: random.Random, extra_terms: list[str]) -> list[str]:
 
 
 def setup_rules(extra: list[str]) -> int:
-    from compliance import services
-    from compliance.models import Rule, Term, TermKind
+    from compliance.advertising import services
+    from compliance.advertising.models import Rule, Term, TermKind
 
     rule = Rule.objects.get(code="FA-04")
     Term.objects.bulk_create([Term(rule=rule, text=t, kind=TermKind.WORD) for t in extra], ignore_conflicts=True)
@@ -144,8 +144,8 @@ def setup_rules(extra: list[str]) -> int:
 
 
 def bench_checker(posts: list[str]) -> tuple[float, float, int, int]:
-    from compliance.checker import check_text, compiled_rules
-    from compliance.models import Term, TermKind
+    from compliance.advertising.checker import check_text, compiled_rules
+    from compliance.advertising.models import Term, TermKind
 
     check_text(posts[0])  # compile the rule set, load jieba
     compiled = compiled_rules()
@@ -179,7 +179,7 @@ def bench_checker(posts: list[str]) -> tuple[float, float, int, int]:
 
 def bench_sentiment(texts: list[str]) -> tuple[float | None, float]:
     try:
-        from compliance.sentiment import score_sentiment
+        from compliance.risk.sentiment import score_sentiment
     except ImportError:
         score_sentiment = None
     ours = None

@@ -56,8 +56,10 @@ INSTALLED_APPS = [
     # CampaignOps, lowest floor first (see docs/architecture.md)
     "teams",
     "platforms",
-    "compliance",
-    "campaigns",
+    "compliance.privacy",
+    "compliance.advertising",
+    "compliance.risk",
+    "campaigns.planning",
     "analytics",
 ]
 
@@ -168,7 +170,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic tasks: each app may declare BEAT_SCHEDULE in ``<app>/schedules.py``
 # (plain data, no Django imports). django-celery-beat copies them into its
 # tables when beat starts, where admins can pause or retime them.
-PROJECT_APPS = ("teams", "platforms", "compliance", "campaigns", "analytics")
+PROJECT_APPS = (
+    "teams", "platforms", "compliance.privacy", "compliance.advertising", "compliance.risk",
+    "campaigns.planning", "analytics",
+)
 CELERY_BEAT_SCHEDULE: dict = {}
 for _app in PROJECT_APPS:
     if importlib.util.find_spec(f"{_app}.schedules") is not None:
@@ -260,16 +265,16 @@ SPECTACULAR_SETTINGS = {
     # stable schema name instead of a hash-suffixed one.
     "ENUM_NAME_OVERRIDES": {
         "TaskStatusEnum": "teams.models.TaskStatus",
-        "CampaignStatusEnum": "campaigns.models.CampaignStatus",
-        "PhaseKindEnum": "campaigns.models.PhaseKind",
+        "CampaignStatusEnum": "campaigns.planning.models.CampaignStatus",
+        "PhaseKindEnum": "campaigns.planning.models.PhaseKind",
         "VerificationStatusEnum": "platforms.models.VerificationStatus",
         "DocumentKindEnum": "platforms.models.DocumentKind",
         "ConnectorKindEnum": "platforms.models.ConnectorKind",
-        "IncidentStatusEnum": "compliance.models_risk.IncidentStatus",
-        "IncidentUpdateKindEnum": "compliance.models_risk.UpdateKind",
-        "DataSubjectRequestKindEnum": "compliance.models_privacy.DSRKind",
-        "DataSubjectRequestStatusEnum": "compliance.models_privacy.DSRStatus",
-        "TermKindEnum": "compliance.models.TermKind",
+        "IncidentStatusEnum": "compliance.risk.models.IncidentStatus",
+        "IncidentUpdateKindEnum": "compliance.risk.models.UpdateKind",
+        "DataSubjectRequestKindEnum": "compliance.privacy.models.DSRKind",
+        "DataSubjectRequestStatusEnum": "compliance.privacy.models.DSRStatus",
+        "TermKindEnum": "compliance.advertising.models.TermKind",
     },
 }
 

@@ -7,7 +7,7 @@ from django.views.i18n import JavaScriptCatalog, set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import APIRootView
 
-from campaigns.views import home
+from campaigns.planning.views import home
 
 from . import health
 from .forms import LoginForm
@@ -64,8 +64,10 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("team/", include("teams.urls")),
     path("platforms/", include("platforms.urls")),
-    path("compliance/", include("compliance.urls")),
-    path("campaigns/", include("campaigns.urls")),
+    path("compliance/", include("compliance.advertising.urls")),
+    path("compliance/", include("compliance.risk.urls")),
+    path("compliance/privacy/", include("compliance.privacy.urls")),
+    path("campaigns/", include("campaigns.planning.urls")),
     path("analytics/", include("analytics.urls")),
 ]
 

@@ -61,7 +61,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
 # Django model permissions per role group, as "app_label.codename" patterns
 # where ``*`` matches any run of characters. Synced after every migrate so
 # that models added later get their permissions too.
-_DOMAIN_APPS = ("teams", "platforms", "compliance", "campaigns", "analytics")
+# App labels: compliance.advertising keeps the label "compliance", campaigns.planning "campaigns".
+_DOMAIN_APPS = ("teams", "platforms", "privacy", "compliance", "risk", "campaigns", "analytics")
+_COMPLIANCE_APPS = ("privacy", "compliance", "risk")
 GROUP_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.ADMIN: ("*.*",),
     Role.MANAGER: tuple(f"{app}.*" for app in _DOMAIN_APPS)
@@ -70,7 +72,8 @@ GROUP_PERMISSIONS: dict[str, tuple[str, ...]] = {
     + tuple(f"{app}.{verb}_*" for app in ("campaigns", "platforms") for verb in ("add", "change"))
     + ("teams.change_task",),
     Role.REVIEWER: tuple(f"{app}.view_*" for app in _DOMAIN_APPS)
-    + ("compliance.add_*", "compliance.change_*", "teams.change_task"),
+    + tuple(f"{app}.{verb}_*" for app in _COMPLIANCE_APPS for verb in ("add", "change"))
+    + ("teams.change_task",),
     Role.ANALYST: tuple(f"{app}.view_*" for app in _DOMAIN_APPS)
     + ("analytics.add_*", "analytics.change_*", "teams.change_task"),
 }

@@ -85,6 +85,18 @@ def user_can(user: User, team: Team | int, capability: str) -> bool:
     return role is not None and role in CAPABILITIES.get(capability, frozenset())
 
 
+def teams_where(user: User, capability: str) -> list[Team]:
+    """The visible teams in which the user holds ``capability``, by name.
+
+    The one answer to "where may this user do X": pages offer these teams in
+    their team choices, and services check the same ``user_can`` per team.
+    """
+    return [
+        team for team in teams_visible_to(user).order_by("name", "pk")
+        if user_can(user, team, capability)
+    ]
+
+
 def roles_of(user: User) -> set[str]:
     """Every role the user holds in any team."""
     if user.is_authenticated and user.is_superuser:

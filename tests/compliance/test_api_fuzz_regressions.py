@@ -3,8 +3,8 @@
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
-from compliance.services import content_check_run
-from compliance.services_risk import emergency_plan_save, incident_open
+from compliance.advertising.services import content_check_run
+from compliance.risk.services import emergency_plan_save, incident_open
 
 pytestmark = pytest.mark.django_db
 

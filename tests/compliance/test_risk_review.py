@@ -13,10 +13,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
-from compliance.models_risk import IncidentUpdate
-from compliance.selectors_privacy import mask_email, mask_identifier, mask_subject_ref
-from compliance.services_risk import incident_open, incident_set_status, opinion_ingest
-from tests.compliance.risk_factories import (
+from compliance.privacy.selectors import mask_email, mask_identifier, mask_subject_ref
+from compliance.risk.models import IncidentUpdate
+from compliance.risk.services import incident_open, incident_set_status, opinion_ingest
+from tests.compliance.risk.factories import (
     ConsentRecordFactory,
     DataSubjectRequestFactory,
     EmergencyPlanFactory,
@@ -64,11 +64,11 @@ def test_api_non_numeric_id_is_a_json_404(users, api_as, method, path):
 def test_view_helper_turns_bad_ids_into_404(users, getter):
     from django.http import Http404
 
-    from compliance import selectors_risk
-    from compliance.views_risk import _or_404
+    from compliance.risk import selectors as selectors_risk
+    from teams.doors import get_or_404
 
     with pytest.raises(Http404):
-        _or_404(getattr(selectors_risk, getter), users["reviewer"], "abc")
+        get_or_404(getattr(selectors_risk, getter), users["reviewer"], "abc")
 
 
 def test_ui_non_numeric_id_is_a_404_page(users, client_as):

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from compliance.models_risk import Drill
-from tests.compliance.risk_factories import DataSubjectRequestFactory, EmergencyPlanFactory
+from compliance.risk.models import Drill
+from tests.compliance.risk.factories import DataSubjectRequestFactory, EmergencyPlanFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,7 @@ def test_record_drill_run_offered_only_to_incident_managers(
 
 
 def _filing_payload(team, **overrides):
-    from tests.compliance.factories import platform
+    from tests.compliance.advertising.factories import platform
 
     today = timezone.localdate()
     data = {

@@ -1,0 +1,270 @@
+"""Pages for the content checker, stored checks with overrides, and filings."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from teams.selectors import audit_events_for, teams_visible_to, user_can
+
+from . import selectors, services
+from .checker.highlight import segments
+from .checker.masking import mask_personal
+from .forms import CheckForm, FilingDocumentForm, FilingForm, OverrideForm
+from .models import ContentCheck, PromotionFiling
+
+
+def _localise(findings: list[dict]) -> list[dict]:
+    zh = (get_language() or "zh").startswith("zh")
+    return [
+        {
+            **f,
+            "number": i + 1,
+            "index": i,
+            "message": f["message_zh"] if zh else f["message_en"],
+            "basis": f["basis_zh"] if zh else f["basis_en"],
+        }
+        for i, f in enumerate(findings)
+    ]
+
+
+class _PersonalDataMasker:
+    """Masks phones and ID numbers of stored checks for viewers without
+    ``privacy.view_personal`` (S3.1.3); one permission lookup per team."""
+
+    def __init__(self, user) -> None:
+        self.user = user
+        self._can: dict[int, bool] = {}
+
+    def text(self, check: ContentCheck) -> str:
+        if check.team_id not in self._can:
+            self._can[check.team_id] = user_can(self.user, check.team, "privacy.view_personal")
+        return check.text if self._can[check.team_id] else mask_personal(check.text)
+
+
+def _check_context(request, check: ContentCheck, *, own_text: bool = False) -> dict:
+    """The highlighted view of a check; a stored check's text is masked for
+    viewers without the privacy permission, the user's own pasted text is not."""
+    findings = _localise(check.findings)
+    overrides = {o.finding_index: o for o in check.overrides.select_related("overridden_by")}
+    for finding in findings:
+        finding["override"] = overrides.get(finding["index"])
+    text = check.text if own_text else _PersonalDataMasker(request.user).text(check)
+    pieces = segments(text, findings)
+    for piece in pieces:
+        piece["numbers"] = [findings[i]["number"] for i in piece["findings"]]
+        piece["title"] = " · ".join(
+            f"{findings[i]['rule']} {findings[i]['message']}" for i in piece["findings"]
+        )
+    return {
+        "check": check,
+        "findings": findings,
+        "pieces": pieces,
+        "text_findings": [f for f in findings if f["end"] <= f["start"]],
+        "can_override": user_can(request.user, check.team, "compliance.override"),
+    }
+
+
+def checker(request):
+    """Paste any text, see each finding marked and explained (S3.1.1)."""
+    teams = teams_visible_to(request.user)
+    form_kwargs = {
+        "platforms": selectors.platform_choices(),
+        "filings": selectors.filings_for(request.user),
+        "teams": teams,
+    }
+    context: dict = {}
+    if request.method == "POST":
+        form = CheckForm(request.POST, **form_kwargs)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                check = services.content_check_run(
+                    actor=request.user, team=data["team"], text=data["text"],
+                    platform=data["platform"], is_paid_promotion=data["is_paid_promotion"],
+                    filing=data["filing"],
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                context.update(_check_context(request, check, own_text=True))
+    else:
+        form = CheckForm(**form_kwargs)
+    context["form"] = form
+    if request.headers.get("HX-Request"):
+        return render(request, "advertising/_check_result.html", context)
+    return render(request, "advertising/checker.html", context)
+
+
+def check_list(request):
+    checks = list(selectors.checks_for(request.user)[:100])
+    masker = _PersonalDataMasker(request.user)
+    for check in checks:
+        check.text = masker.text(check)  # display copy only; never saved
+    return render(request, "advertising/check_list.html", {"checks": checks})
+
+
+def check_detail(request, pk: int):
+    try:
+        check = selectors.check_get(request.user, pk)
+    except ContentCheck.DoesNotExist as exc:
+        raise Http404 from exc
+    context = _check_context(request, check)
+    context["events"] = audit_events_for(check)
+    context["override_form"] = OverrideForm()
+    return render(request, "advertising/check_detail.html", context)
+
+
+@require_POST
+def check_override(request, pk: int):
+    try:
+        check = selectors.check_get(request.user, pk)
+    except ContentCheck.DoesNotExist as exc:
+        raise Http404 from exc
+    form = OverrideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a finding and write a reason."))
+        return redirect("advertising:check_detail", pk=check.pk)
+    try:
+        services.finding_override(
+            actor=request.user, check=check, finding_index=form.cleaned_data["finding_index"],
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Finding overridden; the reason is on record."))
+    return redirect("advertising:check_detail", pk=check.pk)
+
+
+# --- filings (S3.2.2) ---------------------------------------------------------------
+
+def filing_list(request):
+    filings = selectors.filings_for(request.user)
+    can_edit = any(user_can(request.user, t, "filing.edit") for t in teams_visible_to(request.user))
+    return render(
+        request, "advertising/filing_list.html", {"filings": filings, "can_edit": can_edit}
+    )
+
+
+def _filing_form_errors(form, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def filing_create(request):
+    teams = teams_visible_to(request.user)
+    if request.method == "POST":
+        form = FilingForm(request.POST, teams=teams)
+        doc_form = FilingDocumentForm(request.POST, request.FILES)
+        # The document is optional when recording a filing: no "required" under it.
+        doc_form.fields["file"].required = False
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            team = data.pop("team")
+            try:
+                filing = services.filing_create(actor=request.user, team=team, **data)
+                if request.FILES.get("file"):
+                    services.filing_document_add(
+                        actor=request.user, filing=filing, file=request.FILES["file"],
+                        title=request.POST.get("title", ""),
+                    )
+            except ValidationError as exc:
+                _filing_form_errors(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Filing recorded."))
+                return redirect("advertising:filing_detail", pk=filing.pk)
+    else:
+        form = FilingForm(teams=teams)
+        doc_form = FilingDocumentForm()
+    return render(
+        request, "advertising/filing_form.html", {"form": form, "doc_form": doc_form, "filing": None}
+    )
+
+
+def _filing_or_404(request, pk: int) -> PromotionFiling:
+    try:
+        return selectors.filing_get(request.user, pk)
+    except PromotionFiling.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def filing_detail(request, pk: int):
+    filing = _filing_or_404(request, pk)
+    return render(
+        request,
+        "advertising/filing_detail.html",
+        {
+            "filing": filing,
+            "documents": filing.documents.all(),
+            "doc_form": FilingDocumentForm(),
+            "events": audit_events_for(filing),
+            "can_edit": user_can(request.user, filing.team, "filing.edit"),
+        },
+    )
+
+
+def filing_edit(request, pk: int):
+    filing = _filing_or_404(request, pk)
+    teams = teams_visible_to(request.user)
+    if request.method == "POST":
+        form = FilingForm(request.POST, instance=filing, teams=teams)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            data.pop("team", None)
+            # form.is_valid() wrote the values onto the instance; reload so the
+            # service compares against what is stored.
+            filing.refresh_from_db()
+            try:
+                services.filing_update(actor=request.user, filing=filing, **data)
+            except ValidationError as exc:
+                _filing_form_errors(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Filing updated."))
+                return redirect("advertising:filing_detail", pk=filing.pk)
+    else:
+        form = FilingForm(instance=filing, teams=teams)
+    return render(request, "advertising/filing_form.html", {"form": form, "filing": filing})
+
+
+@require_POST
+def filing_delete(request, pk: int):
+    filing = _filing_or_404(request, pk)
+    try:
+        services.filing_delete(actor=request.user, filing=filing)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        return redirect("advertising:filing_detail", pk=pk)
+    messages.success(request, _("Filing deleted."))
+    return redirect("advertising:filing_list")
+
+
+@require_POST
+def filing_document_add(request, pk: int):
+    filing = _filing_or_404(request, pk)
+    form = FilingDocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to upload."))
+    else:
+        try:
+            services.filing_document_add(
+                actor=request.user, filing=filing, file=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, _("Document added."))
+    return redirect("advertising:filing_detail", pk=filing.pk)

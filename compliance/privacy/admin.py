@@ -1,0 +1,38 @@
+"""Admin for the privacy ledger: consents, data-subject requests, retention."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import ConsentRecord, DataSubjectRequest, RetentionPolicy, RetentionRun
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(SimpleHistoryAdmin):
+    list_display = ["subject_ref", "team", "purpose", "legal_basis", "notice_version",
+                    "consented_at", "withdrawn_at"]
+    search_fields = ["subject_ref", "purpose"]
+    list_filter = ["legal_basis", "team", "sensitive_consent", "cross_border_consent",
+                   "guardian_consent"]
+
+
+@admin.register(DataSubjectRequest)
+class DataSubjectRequestAdmin(SimpleHistoryAdmin):
+    list_display = ["subject_ref", "team", "kind", "status", "received_at", "due_date"]
+    search_fields = ["subject_ref", "details"]
+    list_filter = ["kind", "status", "team"]
+
+
+@admin.register(RetentionPolicy)
+class RetentionPolicyAdmin(admin.ModelAdmin):
+    list_display = ["data_category", "retention_days", "action", "is_active"]
+    search_fields = ["data_category"]
+    list_filter = ["action", "is_active"]
+
+
+@admin.register(RetentionRun)
+class RetentionRunAdmin(admin.ModelAdmin):
+    list_display = ["started_at", "finished_at", "anonymised_count", "deleted_count"]
+    search_fields = ["details"]
+    list_filter = ["started_at"]
+    readonly_fields = ["started_at", "finished_at", "anonymised_count", "deleted_count",
+                       "details"]

@@ -1,0 +1,45 @@
+"""Forms of the privacy ledger (input shape only; rules live in services)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from teams.doors import StyledForm, TeamChoiceForm
+
+from .models import DataCategory, DSRKind, DSRStatus, LegalBasis
+
+
+class ConsentForm(TeamChoiceForm):
+    subject_ref = forms.CharField(label=_("Data subject identifier"), max_length=120)
+    subject_name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=120, required=False)
+    subject_phone = forms.RegexField(label=_("Phone"), regex=r"^\+?[\d\- ]{0,20}$",
+                                     max_length=32, required=False)
+    subject_id_number = forms.RegexField(label=_("ID number"), regex=r"^[0-9Xx]{0,18}$",
+                                         max_length=32, required=False)
+    purpose = forms.CharField(label=_("Purpose"), max_length=200)
+    data_categories = forms.MultipleChoiceField(
+        label=_("Data categories"), choices=DataCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    legal_basis = forms.ChoiceField(label=_("Legal basis"), choices=LegalBasis.choices)
+    notice_version = forms.CharField(label=_("Notice version shown"), max_length=60)
+    channel = forms.CharField(label=_("Channel"), max_length=60)
+    sensitive_consent = forms.BooleanField(label=_("Separate consent: sensitive data"),
+                                           required=False)
+    sharing_consent = forms.BooleanField(label=_("Separate consent: sharing"), required=False)
+    cross_border_consent = forms.BooleanField(label=_("Separate consent: cross-border"),
+                                              required=False)
+    guardian_consent = forms.BooleanField(label=_("Guardian consent (under 14)"), required=False)
+
+
+class DSRForm(TeamChoiceForm):
+    subject_ref = forms.CharField(label=_("Data subject identifier"), max_length=120)
+    kind = forms.ChoiceField(label=_("Kind"), choices=DSRKind.choices)
+    details = forms.CharField(label=_("Details"), required=False, max_length=5000,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DSRStatusForm(StyledForm):
+    status = forms.ChoiceField(label=_("Status"), choices=DSRStatus.choices)
+    refusal_reason = forms.CharField(label=_("Reason for refusal"), required=False,
+                                     max_length=5000)

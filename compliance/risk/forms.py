@@ -1,0 +1,111 @@
+"""Forms for incidents, plans and drills (input shape only; rules live in services)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from teams.doors import StyledForm, TeamChoiceForm
+
+from .models import EmergencyPlan, IncidentSeverity, IncidentStatus, IncidentType
+
+
+class IncidentForm(TeamChoiceForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    incident_type = forms.ChoiceField(label=_("Incident type"), choices=IncidentType.choices)
+    severity = forms.ChoiceField(label=_("Severity"), choices=IncidentSeverity.choices,
+                                 initial=IncidentSeverity.MEDIUM)
+    source = forms.CharField(label=_("Source"), max_length=120, required=False)
+
+
+class UpdateForm(StyledForm):
+    message = forms.CharField(label=_("Update"), widget=forms.Textarea(attrs={"rows": 3}),
+                              max_length=5000)
+
+
+class StatusForm(StyledForm):
+    status = forms.ChoiceField(label=_("Status"), choices=IncidentStatus.choices)
+    note = forms.CharField(label=_("Note"), required=False, max_length=5000)
+
+
+class DrillRunForm(StyledForm):
+    ran_on = forms.DateField(label=_("Ran on"), widget=forms.DateInput(attrs={"type": "date"}))
+    participants = forms.CharField(label=_("Participants"), max_length=300, required=False)
+    log = forms.CharField(label=_("Run log"), widget=forms.Textarea(attrs={"rows": 3}),
+                          max_length=20000)
+    lessons_learned = forms.CharField(label=_("Lessons learned"), required=False,
+                                      widget=forms.Textarea(attrs={"rows": 2}), max_length=20000)
+
+
+class PlanForm(TeamChoiceForm):
+    """Steps one per line: ``title | role | hours``; statements separated by a blank line."""
+
+    incident_type = forms.ChoiceField(label=_("Incident type"), choices=IncidentType.choices)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(label=_("Description"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+    steps = forms.CharField(
+        label=_("Steps"), widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("One step per line: title | owner role | due after hours, "
+                    "e.g. “联系平台客服 | marketer | 2”."),
+    )
+    holding_statements = forms.CharField(
+        label=_("Holding statements"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Separate statements with a blank line; the first line is the title."),
+    )
+
+    def clean_steps(self) -> list[dict]:
+        steps = []
+        for number, line in enumerate(self.cleaned_data["steps"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split("|")]
+            step = {"title": parts[0], "owner_role": parts[1] if len(parts) > 1 else ""}
+            if len(parts) > 2 and parts[2]:
+                if not parts[2].isdigit():
+                    raise forms.ValidationError(
+                        _("Line %(n)s: hours must be a whole number.") % {"n": number})
+                step["due_offset_hours"] = int(parts[2])
+            steps.append(step)
+        if not steps:
+            raise forms.ValidationError(_("Add at least one step."))
+        return steps
+
+    def clean_holding_statements(self) -> list[dict]:
+        blocks = [b.strip() for b in self.cleaned_data["holding_statements"].split("\n\n")]
+        statements = []
+        for block in filter(None, blocks):
+            lines = block.splitlines()
+            if len(lines) == 1:
+                statements.append({"title": "", "body": lines[0]})
+            else:
+                statements.append({"title": lines[0], "body": "\n".join(lines[1:])})
+        return statements
+
+    @classmethod
+    def initial_for(cls, plan) -> dict:
+        return {
+            "team": plan.team_id, "incident_type": plan.incident_type, "name": plan.name,
+            "description": plan.description,
+            "steps": "\n".join(
+                f"{s.title} | {s.owner_role} | {s.due_offset_hours}" for s in plan.steps.all()
+            ),
+            "holding_statements": "\n\n".join(
+                f"{s.get('title', '')}\n{s['body']}" if s.get("title") else s["body"]
+                for s in plan.holding_statements
+            ),
+        }
+
+
+class DrillForm(TeamChoiceForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    plan = forms.ModelChoiceField(label=pgettext_lazy("emergency", "Plan"), queryset=EmergencyPlan.objects.none(),
+                                  required=False)
+    next_due = forms.DateField(label=_("Next due"),
+                               widget=forms.DateInput(attrs={"type": "date"}))
+    interval_days = forms.IntegerField(label=_("Every (days)"), min_value=1, max_value=3650,
+                                       initial=90)
+
+    def __init__(self, *args, teams=None, **kwargs):
+        super().__init__(*args, teams=teams, **kwargs)
+        self.fields["plan"].queryset = EmergencyPlan.objects.filter(
+            team__in=[t.pk for t in teams or []]).order_by("incident_type")
