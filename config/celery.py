@@ -1,8 +1,10 @@
 """The Celery application: JSON only, time limits, two queues.
 
 ``default`` carries publishing and short jobs; ``sync`` carries slow platform
-syncs so that they never hold up publishing. Periodic schedules live in the
-database (django-celery-beat), so exactly one beat runs however many workers do.
+syncs (tasks named ``*_sync_task``, see ``CELERY_TASK_ROUTES``) so that they
+never hold up publishing. Periodic schedules live in the database
+(django-celery-beat, seeded by ``config.beat``), so exactly one beat runs
+however many workers do.
 """
 
 import os

@@ -164,12 +164,17 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_QUEUES_NAMES = ("default", "sync")
+# Slow platform syncs go to ``sync`` so they never hold up publishing: a task
+# whose name ends in ``_sync_task`` is routed there (config/celery.py), the
+# rest to ``default``.
+CELERY_TASK_ROUTES = {"*_sync_task": {"queue": "sync"}}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULER = "config.beat:CodeSeededScheduler"
 # Periodic tasks: each app may declare BEAT_SCHEDULE in ``<app>/schedules.py``
-# (plain data, no Django imports). django-celery-beat copies them into its
-# tables when beat starts, where admins can pause or retime them.
+# (plain data, no Django imports). Beat creates the missing ones in
+# django-celery-beat's tables when it starts (config/beat.py) and never
+# rewrites a stored one, so an admin's retime or pause stays.
 PROJECT_APPS = (
     "teams", "platforms", "compliance.privacy", "compliance.advertising", "compliance.risk",
     "campaigns.planning", "analytics",

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -104,6 +105,10 @@ class Task(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    # Names the occasion a job or service created the task for ("drill 7 due
+    # 2026-12-01 → owner 3"); unique, so a retried or concurrent run finds the
+    # task instead of adding a second one. Blank for tasks people create.
+    dedup_key = models.CharField(_("de-duplication key"), max_length=200, blank=True)
 
     history = HistoricalRecords()
 
@@ -114,6 +119,11 @@ class Task(models.Model):
         indexes = [
             models.Index(fields=["owner", "status"]),
             models.Index(fields=["source_type", "source_id"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedup_key"], condition=~Q(dedup_key=""), name="task_unique_dedup_key"
+            ),
         ]
 
     def __str__(self) -> str:

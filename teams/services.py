@@ -5,7 +5,7 @@ import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -46,19 +46,6 @@ def audit_record(
     )
 
 
-def team_create(*, actor: AbstractBaseUser, name: str, slug: str, description: str = "") -> Team:
-    """Create a team; only superusers or admins may."""
-    if not (actor.is_superuser or Membership.objects.filter(user=actor, role=Role.ADMIN).exists()):
-        raise PermissionDenied(_("Only administrators may create teams."))
-    with transaction.atomic():
-        team = Team.objects.create(name=name, slug=slug, description=description)
-        audit_record(
-            actor=actor, action="team.create", summary=gettext_noop("Team created"),
-            target=team, team=team,
-        )
-    return team
-
-
 def membership_set(*, actor: AbstractBaseUser | None, team: Team, user: AbstractBaseUser, role: str) -> Membership:
     """Give ``user`` ``role`` in ``team`` and the role's Django group."""
     from django.contrib.auth.models import Group
@@ -90,31 +77,40 @@ def task_create(
     description: str = "",
     source: models.Model | None = None,
     created_by: AbstractBaseUser | None = None,
+    dedup_key: str = "",
 ) -> Task:
     """Create a task for ``owner``; the one way features hand work to a person.
 
-    Idempotent per (source, owner, title): a task already open for the same
-    record is returned instead of duplicated, so retried jobs do not pile up.
+    Idempotent per ``dedup_key``: a task already created under the same key, in
+    whatever state, is returned instead of a second one, also when two runs race
+    (the key is unique in the database). Jobs and services that create tasks for
+    an occasion name it in the key; tasks without a key are never merged.
     """
     if not title.strip():
         raise ValidationError({"title": _("A task needs a title.")})
     # Titles are often built from other records' names; they must fit the column.
     title = Truncator(title.strip()).chars(Task._meta.get_field("title").max_length)
+    dedup_key = dedup_key.strip()
+    if len(dedup_key) > Task._meta.get_field("dedup_key").max_length:
+        raise ValueError(f"task de-duplication key too long: {dedup_key!r}")
     source_type = ContentType.objects.get_for_model(source) if source is not None else None
     source_id = str(source.pk) if source is not None else ""
     with transaction.atomic():
-        if source is not None:
-            existing = Task.objects.filter(
-                source_type=source_type, source_id=source_id, owner=owner,
-                title=title, status=TaskStatus.OPEN,
-            ).first()
+        if dedup_key:
+            existing = Task.objects.filter(dedup_key=dedup_key).first()
             if existing is not None:
                 return existing
-        task = Task.objects.create(
-            team=team, owner=owner, title=title, due_date=due_date,
-            description=description, source_type=source_type, source_id=source_id,
-            created_by=created_by,
-        )
+        try:
+            with transaction.atomic():
+                task = Task.objects.create(
+                    team=team, owner=owner, title=title, due_date=due_date,
+                    description=description, source_type=source_type, source_id=source_id,
+                    created_by=created_by, dedup_key=dedup_key,
+                )
+        except IntegrityError:
+            if not dedup_key:
+                raise
+            return Task.objects.get(dedup_key=dedup_key)  # a concurrent run won the race
         audit_record(
             actor=created_by, action="task.create", target=task, team=team,
             summary=gettext_noop("Task “%(title)s” assigned to %(owner)s"),

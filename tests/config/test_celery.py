@@ -18,7 +18,7 @@ def test_celery_is_configured_for_json_limits_queues_and_database_beat():
     assert app.conf.accept_content == ["json"]
     assert app.conf.task_soft_time_limit < app.conf.task_time_limit
     assert {q.name for q in app.conf.task_queues} == {"default", "sync"}
-    assert app.conf.beat_scheduler == "django_celery_beat.schedulers:DatabaseScheduler"
+    assert app.conf.beat_scheduler == "config.beat:CodeSeededScheduler"
     assert "teams.tasks.ping_task" in app.tasks
 
 
@@ -26,6 +26,50 @@ def test_beat_schedule_entries_name_registered_tasks():
     app.loader.import_default_modules()
     for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
         assert entry["task"] in app.tasks, f"{name} schedules unknown task {entry['task']}"
+
+
+def _queue_of(task_name: str) -> str:
+    route = app.amqp.router.route({}, task_name)
+    return route["queue"].name
+
+
+@pytest.mark.parametrize(("task_name", "queue"), [
+    ("platforms.tasks.account_metrics_sync_task", "sync"),
+    ("campaigns.engagement.tasks.interactions_sync_task", "sync"),
+    ("compliance.risk.tasks.opinion_spike_check_task", "default"),
+    ("teams.tasks.ping_task", "default"),
+])
+def test_slow_syncs_are_routed_to_the_sync_queue(task_name, queue):
+    assert _queue_of(task_name) == queue
+
+
+def test_every_registered_sync_task_lands_on_the_sync_queue():
+    app.loader.import_default_modules()
+    ours = [name for name in app.tasks if not name.startswith("celery.")]
+    for name in ours:
+        expected = "sync" if name.endswith("_sync_task") else "default"
+        assert _queue_of(name) == expected, name
+
+
+@pytest.mark.django_db
+def test_beat_creates_missing_schedules_and_keeps_an_admins_retime():
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    from config.beat import CodeSeededScheduler
+
+    name = "campaigns-follow-dates"
+    retimed = CrontabSchedule.objects.create(minute="45", hour="6")
+    PeriodicTask.objects.create(
+        name=name, task="campaigns.planning.tasks.campaigns_follow_dates_task",
+        crontab=retimed, enabled=False,
+    )
+
+    CodeSeededScheduler(app=app)
+
+    stored = PeriodicTask.objects.get(name=name)
+    assert (stored.crontab.minute, stored.crontab.hour, stored.enabled) == ("45", "6", False)
+    declared = set(settings.CELERY_BEAT_SCHEDULE)
+    assert declared <= set(PeriodicTask.objects.values_list("name", flat=True))
 
 
 @pytest.fixture

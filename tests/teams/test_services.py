@@ -13,17 +13,49 @@ from teams.services import audit_record, membership_set, task_create, task_set_s
 pytestmark = pytest.mark.django_db
 
 
-def test_task_create_is_idempotent_per_source(users, team):
+def test_task_create_is_idempotent_per_dedup_key(users, team):
     marketer = users[Role.MARKETER]
 
     first = task_create(team=team, owner=marketer, title="Review copy", source=team,
-                        due_date=datetime.date(2026, 12, 1))
-    again = task_create(team=team, owner=marketer, title="Review copy", source=team)
+                        due_date=datetime.date(2026, 12, 1), dedup_key="review:1")
+    again = task_create(team=team, owner=marketer, title="Review copy", source=team,
+                        dedup_key="review:1")
 
     assert first.pk == again.pk
     assert Task.objects.count() == 1
     assert first.source == team
     assert list(tasks_for_owner(marketer)) == [first]
+
+
+def test_a_done_task_is_not_created_again_under_its_key(users, team):
+    marketer = users[Role.MARKETER]
+    first = task_create(team=team, owner=marketer, title="Rehearse", dedup_key="drill:7:2026-12-01")
+    task_set_status(actor=marketer, task=first, status=TaskStatus.DONE)
+
+    again = task_create(team=team, owner=marketer, title="Rehearse", dedup_key="drill:7:2026-12-01")
+
+    assert again.pk == first.pk
+    assert again.status == TaskStatus.DONE
+    assert Task.objects.count() == 1
+
+
+def test_tasks_without_a_key_are_never_merged(users, team):
+    marketer = users[Role.MARKETER]
+
+    task_create(team=team, owner=marketer, title="Review copy", source=team)
+    task_create(team=team, owner=marketer, title="Review copy", source=team)
+
+    assert Task.objects.count() == 2
+
+
+def test_the_database_refuses_a_second_task_under_one_key(users, team):
+    from django.db import IntegrityError, transaction
+
+    marketer = users[Role.MARKETER]
+    task_create(team=team, owner=marketer, title="Once", dedup_key="once")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Task.objects.create(team=team, owner=marketer, title="Twice", dedup_key="once")
 
 
 def test_task_without_title_is_refused(users, team):
@@ -99,8 +131,10 @@ def test_role_groups_exist_with_their_permissions():
 
 
 def test_long_task_titles_are_cut_to_fit(users, team):
-    task = task_create(team=team, owner=users[Role.MARKETER], title="审" * 250, source=team)
+    task = task_create(team=team, owner=users[Role.MARKETER], title="审" * 250, source=team,
+                       dedup_key="long")
 
     assert len(task.title) == 200
     assert task.title.startswith("审" * 190)
-    assert task_create(team=team, owner=users[Role.MARKETER], title="审" * 250, source=team).pk == task.pk
+    assert task_create(team=team, owner=users[Role.MARKETER], title="审" * 250, source=team,
+                       dedup_key="long").pk == task.pk
