@@ -18,7 +18,8 @@ COPY . .
 # needs only a throwaway key since DEBUG=false refuses the development one.
 RUN python tools/compilemessages.py \
     && DEBUG=false SECRET_KEY=build-only-not-used-at-runtime-0123456789-abcdefghijklmnopqrstuvwxyz \
-       CREDENTIALS_KEYS=build-only ALLOWED_HOSTS=localhost \
+       CREDENTIALS_KEYS=build-only PSEUDONYM_KEY=build-only ALLOWED_HOSTS=localhost \
+       DATABASE_URL=sqlite:////tmp/build-only.sqlite3 \
        python manage.py collectstatic --noinput \
     && mkdir -p /app/var/media && chown -R campaignops /app/var
 

@@ -1,9 +1,16 @@
 """CampaignOps settings: every knob comes from the environment (12-factor).
 
-With nothing set, the app runs embedded: SQLite and a filesystem Celery broker
-under ``var/``. ``DATABASE_URL`` and ``REDIS_URL`` switch to PostgreSQL and
-Redis. ``DEBUG=false`` is production: a real ``SECRET_KEY`` is required and
-``manage.py check --deploy`` is clean.
+Three modes, all with ``DEBUG`` off unless ``DEBUG=true`` is set:
+
+- **embedded** (no ``DATABASE_URL``; ``make run`` on a fresh machine): SQLite and a
+  filesystem Celery broker under ``var/``, plain http on 127.0.0.1, and the secret
+  key, credentials key and pseudonym key generated once into ``var/``;
+- **production** (``DATABASE_URL`` set, e.g. docker compose): PostgreSQL and Redis;
+  ``SECRET_KEY``, ``CREDENTIALS_KEYS`` and ``PSEUDONYM_KEY`` must be set or the
+  process refuses to start, and ``manage.py check --deploy`` is clean;
+- **developer** (``DEBUG=true``): Django's debug pages and development keys.
+
+``EMBEDDED=true|false`` overrides the guess from ``DATABASE_URL``.
 """
 
 import importlib
@@ -16,23 +23,45 @@ from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from .local_secrets import new_fernet_key, new_secret_key, read_or_create
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 
-DEBUG = env.bool("DEBUG", default=True)
+# Fail closed: a bare start (the image's command, `make run`) never serves
+# Django's debug page, which lists every URL pattern and setting.
+DEBUG = env.bool("DEBUG", default=False)
 VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
+EMBEDDED = env.bool("EMBEDDED", default=not env.str("DATABASE_URL", default=""))
+PRODUCTION = not DEBUG and not EMBEDDED
 
-_DEV_SECRET_KEY = "insecure-development-key-for-the-embedded-mode-only"  # noqa: S105
-SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY)
-if not DEBUG and (SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50):
+_DEV_SECRET_KEY = "insecure-development-key-for-the-developer-mode-only"  # noqa: S105
+
+
+def _secret(name: str, make, *, developer_default: str = "") -> str:
+    """An env secret; generated into var/ when embedded; required in production."""
+    value = env.str(name, default="")
+    if value:
+        return value
+    if DEBUG and developer_default:
+        return developer_default
+    if EMBEDDED:
+        return read_or_create(VAR_DIR / "secrets" / name.lower(), make)
+    if DEBUG:
+        return ""
+    raise ImproperlyConfigured(f"{name} must be set when DEBUG is false (production).")
+
+
+SECRET_KEY = _secret("SECRET_KEY", new_secret_key, developer_default=_DEV_SECRET_KEY)
+if PRODUCTION and (SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50):
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to a random value of at least 50 characters "
         "when DEBUG is false."
     )
 
 ALLOWED_HOSTS = env.list(
-    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
+    "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -65,8 +94,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before anything that validates the Host header (see its docstring).
+    "config.middleware.HealthProbeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -74,7 +106,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "config.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -284,9 +315,12 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Security ----------------------------------------------------------------------
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
-CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Embedded and developer modes serve plain http on the loopback address.
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=PRODUCTION)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=PRODUCTION)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+# The container's own health check speaks plain http (config.middleware).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
 if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -294,7 +328,7 @@ SILENCED_SYSTEM_CHECKS: list[str] = []
 if BEHIND_TLS_PROXY and not SECURE_SSL_REDIRECT:
     # The proxy that terminates TLS redirects plain HTTP itself.
     SILENCED_SYSTEM_CHECKS.append("security.W008")
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -335,16 +369,16 @@ LOGGING = {
 
 # --- CampaignOps -------------------------------------------------------------------
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="campaignops")
-# Key that encrypts platform credentials at rest (Fernet, urlsafe base64, 32
+# Keys that encrypt platform credentials at rest (Fernet, urlsafe base64, 32
 # bytes). Comma-separated: the first encrypts, all decrypt, which is how a key
-# is rotated. Unset in the embedded mode: derived from SECRET_KEY.
-CREDENTIALS_KEYS = env.list("CREDENTIALS_KEYS", default=[])
-if not DEBUG and not CREDENTIALS_KEYS:
-    raise ImproperlyConfigured(
-        "CREDENTIALS_KEYS must be set when DEBUG is false "
-        '(python -c "from cryptography.fernet import Fernet; '
-        'print(Fernet.generate_key().decode())").'
-    )
+# is rotated (manage.py rotate_credentials). Embedded: generated into var/.
+CREDENTIALS_KEYS = env.list("CREDENTIALS_KEYS", default=[]) or (
+    [_secret("CREDENTIALS_KEYS", new_fernet_key)] if not DEBUG else []
+)
+# Key of the HMAC that turns a data subject's identifier into a pseudonym when
+# their data is anonymised (PIPL): without the key, enumerating phone numbers
+# cannot reverse it. Changing it breaks the link between old and new pseudonyms.
+PSEUDONYM_KEY = _secret("PSEUDONYM_KEY", new_secret_key, developer_default=_DEV_SECRET_KEY)
 
 SITE_NAME = _("CampaignOps")
 

@@ -2,11 +2,13 @@
 
 ``settings.CREDENTIALS_KEYS`` lists Fernet keys: the first encrypts, every one
 decrypts (``MultiFernet``), so a key is rotated by putting the new key first
-and running ``manage.py rotate_credentials``. With no key set (embedded mode
-only; production refuses to start without one) a key is derived from
-``SECRET_KEY`` with HKDF. Once keys are set, the derived key stays the last
-key, for decryption only, so what was encrypted before keys were configured
-can still be read and rotated onto the new key.
+and running ``manage.py rotate_credentials``. The embedded mode generates its
+key into ``var/``; production refuses to start without one.
+
+Only the developer mode (``DEBUG=true``) also uses a key derived from
+``SECRET_KEY`` with HKDF — the only key when none is set, else the last one,
+for decryption only. Outside DEBUG it is never tried: whoever learns the
+secret key must not be able to read platform credentials with it.
 """
 
 import base64
@@ -39,9 +41,12 @@ def _fernet() -> MultiFernet:
         raise ImproperlyConfigured(
             "CREDENTIALS_KEYS must hold Fernet keys (32 url-safe base64 bytes)."
         ) from exc
-    # The key derived from SECRET_KEY: the only key without CREDENTIALS_KEYS,
-    # else the last one (MultiFernet encrypts with the first), decrypt-only.
-    fernets.append(Fernet(_derived_key()))
+    if settings.DEBUG:
+        # MultiFernet encrypts with the first key: the derived one only
+        # encrypts when no key is configured.
+        fernets.append(Fernet(_derived_key()))
+    if not fernets:
+        raise ImproperlyConfigured("CREDENTIALS_KEYS must be set when DEBUG is false.")
     return MultiFernet(fernets)
 
 

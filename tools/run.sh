@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # Start web, Celery worker and Celery beat together; Ctrl-C stops all three.
+#
+# The embedded default serves with DEBUG off: hashed static files through
+# whitenoise, translated error pages, gunicorn on 127.0.0.1 (plain http), and
+# the secrets generated once into var/secrets. DEBUG=true is the developer
+# mode: Django's runserver with autoreload and debug pages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
+DEBUG=${DEBUG:-false}
 mkdir -p var/celery/queue var/celery/processed var/celery/results var/log
 
 pids=()
@@ -22,7 +28,16 @@ trap stop INT TERM EXIT
 pids+=($!)
 "$BIN/celery" -A config beat --loglevel INFO --pidfile= >var/log/beat.log 2>&1 &
 pids+=($!)
-"$BIN/python" manage.py runserver "$HOST:$PORT" --noreload &
+case "${DEBUG,,}" in
+  true|1|yes|on)
+    "$BIN/python" manage.py runserver "$HOST:$PORT" &
+    ;;
+  *)
+    "$BIN/python" manage.py collectstatic --noinput >/dev/null
+    "$BIN/gunicorn" config.wsgi:application --bind "$HOST:$PORT" --workers 2 \
+      --access-logfile var/log/access.log --error-logfile - &
+    ;;
+esac
 pids+=($!)
 
 cat <<MSG

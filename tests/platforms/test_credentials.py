@@ -15,7 +15,8 @@ from .factories import platform
 SECRET = {"app_id": "wx0123456789abcdef", "app_secret": "very-secret-value"}
 
 
-def test_round_trip_with_derived_key_when_no_key_is_configured(settings):
+def test_round_trip_with_derived_key_when_no_key_is_configured_in_debug(settings):
+    settings.DEBUG = True
     settings.CREDENTIALS_KEYS = []
     token = encrypt_credentials(SECRET)
     assert "very-secret-value" not in token
@@ -23,6 +24,7 @@ def test_round_trip_with_derived_key_when_no_key_is_configured(settings):
 
 
 def test_a_different_secret_key_cannot_read_derived_ciphertext(settings):
+    settings.DEBUG = True
     settings.CREDENTIALS_KEYS = []
     token = encrypt_credentials(SECRET)
     settings.SECRET_KEY = "another-secret-key-" * 4
@@ -98,7 +100,29 @@ def _account_with(team, handle, ciphertext):
     )
 
 
-def test_derived_key_still_decrypts_once_keys_are_configured(db, settings):
+def test_derived_key_outside_debug_is_never_tried(settings):
+    settings.DEBUG = True
+    settings.CREDENTIALS_KEYS = []
+    token = encrypt_credentials(SECRET)
+    settings.DEBUG = False
+    settings.CREDENTIALS_KEYS = [Fernet.generate_key().decode()]
+
+    with pytest.raises(CredentialsError):
+        decrypt_credentials(token)
+
+
+def test_without_debug_a_configured_key_is_required(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.DEBUG = False
+    settings.CREDENTIALS_KEYS = []
+
+    with pytest.raises(ImproperlyConfigured):
+        encrypt_credentials(SECRET)
+
+
+def test_derived_key_still_decrypts_once_keys_are_configured_in_debug(db, settings):
+    settings.DEBUG = True
     settings.CREDENTIALS_KEYS = []
     token = encrypt_credentials(SECRET)
     settings.CREDENTIALS_KEYS = [Fernet.generate_key().decode()]
@@ -111,6 +135,7 @@ def test_derived_key_still_decrypts_once_keys_are_configured(db, settings):
 
 
 def test_rotation_moves_derived_key_credentials_onto_the_new_key(db, settings, team):
+    settings.DEBUG = True
     settings.CREDENTIALS_KEYS = []
     account = _account_with(team, "derived", encrypt_credentials(SECRET))
     new = Fernet.generate_key().decode()

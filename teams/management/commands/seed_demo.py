@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from teams.demo import DemoContext, demo_seeders
@@ -15,7 +15,21 @@ OTHER_TEAM = ("华东区域团队", "east-region")
 class Command(BaseCommand):
     help = "Create the demo team, one user per role and every app's demo data. Idempotent."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true",
+            help="Seed although this is a production installation (creates known logins).",
+        )
+
     def handle(self, *args, **options):
+        # The demo users share one known password and include a superuser:
+        # on a production installation that is a way in for anyone.
+        if settings.PRODUCTION and not options["force"]:
+            raise CommandError(
+                "seed_demo creates logins with a known password, including a superuser; "
+                "it runs only in the embedded or developer mode. Use --force to seed "
+                "this production installation anyway."
+            )
         User = get_user_model()
         password = settings.DEMO_PASSWORD
         with transaction.atomic():

@@ -1,0 +1,40 @@
+"""Work handed to Celery only after the transaction that asked for it commits."""
+
+import pytest
+from celery import shared_task
+from django.db import transaction
+
+from teams.jobs import enqueue_on_commit
+
+pytestmark = pytest.mark.django_db
+
+SEEN: list[str] = []
+
+
+@shared_task
+def remember_task(word: str) -> None:
+    SEEN.append(word)
+
+
+@pytest.fixture(autouse=True)
+def _clear():
+    SEEN.clear()
+
+
+def test_the_task_runs_after_commit_not_before(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        enqueue_on_commit(remember_task, "committed")
+        assert SEEN == []
+
+    assert len(callbacks) == 1
+    assert SEEN == ["committed"]
+
+
+def test_a_rolled_back_transaction_sends_nothing(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            enqueue_on_commit(remember_task, "rolled back")
+            raise RuntimeError("the service failed")
+
+    assert callbacks == []
+    assert SEEN == []
