@@ -266,6 +266,11 @@ STORAGES = {
     },
 }
 MEDIA_URL = "media/"
+# Uploads larger than this are refused before anything is stored (teams.uploads).
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_MB", default=20) * 1024 * 1024
+# Django keeps bodies up to this size in memory and streams larger ones to a
+# temporary file; a request body is never read whole beyond it.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 
 # --- REST API --------------------------------------------------------------------

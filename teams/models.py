@@ -8,11 +8,35 @@ from simple_history.models import HistoricalRecords
 
 from .roles import Role
 
+# Time zones a team may work in: the mainland's and those of the other
+# markets teams sell to. Stored as IANA names; zoneinfo reads them from the
+# tzdata package, so times are right even where the OS has no zone files.
+TIME_ZONE_CHOICES = [
+    ("Asia/Shanghai", _("China Standard Time (Beijing)")),
+    ("Asia/Hong_Kong", _("Hong Kong")),
+    ("Asia/Taipei", _("Taipei")),
+    ("Asia/Singapore", _("Singapore")),
+    ("Asia/Tokyo", _("Tokyo")),
+    ("Europe/London", _("London")),
+    ("Europe/Berlin", _("Central Europe")),
+    ("America/New_York", _("US Eastern")),
+    ("America/Los_Angeles", _("US Pacific")),
+    ("UTC", _("UTC")),
+]
+
+
+def default_time_zone() -> str:
+    return settings.TIME_ZONE
+
 
 class Team(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     description = models.TextField(_("description"), blank=True)
+    # Publishing times are entered and shown in the team's zone, stored aware.
+    time_zone = models.CharField(
+        _("time zone"), max_length=40, choices=TIME_ZONE_CHOICES, default=default_time_zone
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="teams"
@@ -27,6 +51,12 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def zone(self):
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(self.time_zone)
 
 
 class Membership(models.Model):

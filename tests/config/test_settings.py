@@ -114,7 +114,8 @@ def test_a_bare_start_is_not_debug_and_generates_its_secrets_once(tmp_path):
     words = first.stdout.split()
     flags, (secret, credentials, pseudonym) = words[:4], words[4:]
     assert flags == ["False", "True", "False", "False"]
-    assert len(secret) >= 50 and "insecure" not in secret
+    assert len(secret) >= 50
+    assert "insecure" not in secret
     assert first.stdout == second.stdout  # generated once, read back afterwards
     secrets_dir = tmp_path / "var" / "secrets"
     assert sorted(p.name for p in secrets_dir.iterdir()) == [

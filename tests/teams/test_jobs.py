@@ -31,10 +31,14 @@ def test_the_task_runs_after_commit_not_before(django_capture_on_commit_callback
 
 
 def test_a_rolled_back_transaction_sends_nothing(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
+    def failing_service():
+        with transaction.atomic():
             enqueue_on_commit(remember_task, "rolled back")
             raise RuntimeError("the service failed")
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, \
+            pytest.raises(RuntimeError):
+        failing_service()
 
     assert callbacks == []
     assert SEEN == []
