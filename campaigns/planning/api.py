@@ -1,18 +1,21 @@
-"""REST API of campaign planning: serializers parse, services decide (thin doors)."""
+"""REST API of campaign planning: serializers parse types and shapes, services decide.
 
-from django.contrib.auth import get_user_model
-from django.utils.translation import gettext as _
+Every rule lives in ``campaigns.planning.services``; its ``ValidationError``
+becomes a 400 with the same field keys (``config.api.exception_handler``), so
+the API and the pages answer alike.
+"""
+
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from platforms.metrics import Metric
 from platforms.models import Platform
-from teams.models import Team
-from teams.selectors import teams_visible_to
+from teams.doors import NumericLookupMixin, TeamField
 
 from . import selectors, services
-from .models import KPI, AgeBand, Campaign, CampaignStatus, Goal, Milestone, Phase
+from .models import KPI, AgeBand, Campaign, CampaignStatus, Direction, Goal, Milestone, Phase
 from .smart import smart_check
 
 
@@ -31,7 +34,7 @@ class _ScopedMixin:
 
 
 class CampaignSerializer(serializers.ModelSerializer):
-    team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.none())
+    team = TeamField()
     owner = serializers.CharField(source="owner.username", read_only=True)
     target_age_bands = serializers.ListField(
         child=serializers.ChoiceField(choices=AgeBand.choices), required=False
@@ -52,23 +55,13 @@ class CampaignSerializer(serializers.ModelSerializer):
             "target_gender", "target_interests", "shift_phases", "created_at", "updated_at",
         ]
         read_only_fields = ["status", "submitted_at", "created_at", "updated_at"]
+        # Ranges (a budget is not negative) are the service's rule, not the parser's.
+        extra_kwargs = {"budget": {"min_value": None}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["team"].queryset = teams_visible_to(request.user)
         if self.instance is not None and not isinstance(self.instance, list | tuple):
             self.fields["team"].read_only = True
-
-    def validate(self, attrs):
-        start = attrs.get("start_date", getattr(self.instance, "start_date", None))
-        end = attrs.get("end_date", getattr(self.instance, "end_date", None))
-        if start and end and end < start:
-            raise serializers.ValidationError(
-                {"end_date": _("The end date must not be before the start date.")}
-            )
-        return attrs
 
 
 class GoalSerializer(_ScopedMixin, serializers.ModelSerializer):
@@ -87,7 +80,7 @@ class KPISerializer(_ScopedMixin, serializers.ModelSerializer):
         slug_field="code", queryset=Platform.objects.all(), required=False, allow_null=True
     )
     target = serializers.DecimalField(
-        max_digits=18, decimal_places=4, min_value=0, required=False, allow_null=True,
+        max_digits=18, decimal_places=4, required=False, allow_null=True,
         help_text="Absolute target; rates as ratios (0.05 = 5%). Omit when giving "
         "target_change_percent.",
     )
@@ -102,6 +95,11 @@ class KPISerializer(_ScopedMixin, serializers.ModelSerializer):
             "target_change_percent", "unit", "direction", "deadline", "weight", "achieved",
             "target_display", "baseline_display",
         ]
+        # Ranges (not negative, weight 1–1000, rates ≤ 1) are the service's rules.
+        extra_kwargs = {
+            "baseline": {"min_value": None},
+            "weight": {"min_value": None, "max_value": None},
+        }
 
 
 class PhaseSerializer(_ScopedMixin, serializers.ModelSerializer):
@@ -110,15 +108,6 @@ class PhaseSerializer(_ScopedMixin, serializers.ModelSerializer):
     class Meta:
         model = Phase
         fields = ["id", "campaign", "kind", "name", "start_date", "end_date", "order", "parallel"]
-
-    def validate(self, attrs):
-        start = attrs.get("start_date", getattr(self.instance, "start_date", None))
-        end = attrs.get("end_date", getattr(self.instance, "end_date", None))
-        if start and end and end < start:
-            raise serializers.ValidationError(
-                {"end_date": _("The end date must not be before the start date.")}
-            )
-        return attrs
 
 
 class MilestoneSerializer(_ScopedMixin, serializers.ModelSerializer):
@@ -138,24 +127,34 @@ class MilestoneSerializer(_ScopedMixin, serializers.ModelSerializer):
         data["owner"] = instance.owner.get_username() if instance.owner_id else None
         return data
 
-    def validate(self, attrs):
-        # The owner is looked up among the campaign team's members only, so the
-        # answer never tells whether a username exists in another team.
-        if attrs.get("owner"):
-            phase = attrs.get("phase") or getattr(self.instance, "phase", None)
-            owner = None
-            if phase is not None:
-                owner = get_user_model().objects.filter(
-                    username=attrs["owner"], memberships__team_id=phase.campaign.team_id
-                ).first()
-            if owner is None:
-                raise serializers.ValidationError(
-                    {"owner": _("No member of this campaign's team has that username.")}
-                )
-            attrs["owner"] = owner
-        elif "owner" in attrs:
-            attrs["owner"] = None
-        return attrs
+
+class GoalWithKPISerializer(_ScopedMixin, serializers.Serializer):
+    """A goal and its first KPI in one request, as the planning page adds them."""
+
+    scoped_fields = {"campaign": "campaigns_visible_to"}
+    campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.none())
+    statement = serializers.CharField(allow_blank=True)
+    objective = serializers.CharField(required=False, allow_blank=True, default="")
+    metric = serializers.ChoiceField(choices=Metric.choices)
+    platform = serializers.SlugRelatedField(
+        slug_field="code", queryset=Platform.objects.all(), required=False, allow_null=True
+    )
+    direction = serializers.ChoiceField(choices=Direction.choices, required=False)
+    baseline = serializers.DecimalField(
+        max_digits=18, decimal_places=4, required=False, allow_null=True
+    )
+    no_baseline_reason = serializers.CharField(required=False, allow_blank=True)
+    target = serializers.DecimalField(
+        max_digits=18, decimal_places=4, required=False, allow_null=True,
+        help_text="Absolute target; rates as ratios (0.05 = 5%). Omit when giving "
+        "target_change_percent.",
+    )
+    target_change_percent = serializers.DecimalField(
+        max_digits=9, decimal_places=2, required=False, allow_null=True
+    )
+    unit = serializers.CharField(required=False, allow_blank=True)
+    deadline = serializers.DateField(required=False, allow_null=True)
+    weight = serializers.IntegerField(required=False)
 
 
 class TransitionSerializer(serializers.Serializer):
@@ -170,6 +169,10 @@ class ReasonSerializer(serializers.Serializer):
 class DuplicateSerializer(serializers.Serializer):
     start_date = serializers.DateField()
     name = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class AchievedSerializer(serializers.Serializer):
+    achieved = serializers.DecimalField(max_digits=18, decimal_places=4, allow_null=True)
 
 
 class DoneSerializer(serializers.Serializer):
@@ -195,7 +198,7 @@ ScorecardSerializer = inline_serializer(
 )
 
 
-class CampaignViewSet(viewsets.ModelViewSet):
+class CampaignViewSet(NumericLookupMixin, viewsets.ModelViewSet):
     """Campaigns of the caller's teams; writes go through the planning services (S2.1)."""
 
     serializer_class = CampaignSerializer
@@ -271,7 +274,7 @@ class CampaignViewSet(viewsets.ModelViewSet):
         return Response(self.get_serializer(copy).data, status=status.HTTP_201_CREATED)
 
 
-class GoalViewSet(viewsets.ModelViewSet):
+class GoalViewSet(NumericLookupMixin, viewsets.ModelViewSet):
     """Goals of visible campaigns."""
 
     serializer_class = GoalSerializer
@@ -296,8 +299,31 @@ class GoalViewSet(viewsets.ModelViewSet):
     def perform_destroy(self, instance):
         services.goal_delete(actor=self.request.user, goal=instance)
 
+    @extend_schema(
+        request=GoalWithKPISerializer,
+        responses={201: inline_serializer(
+            name="GoalWithKPI", fields={"goal": GoalSerializer(), "kpi": KPISerializer()},
+        )},
+    )
+    @action(detail=False, methods=["post"], url_path="with-kpi",
+            serializer_class=GoalWithKPISerializer)
+    def with_kpi(self, request):
+        """Add a goal with its first KPI: both are saved, or neither."""
+        payload = self.get_serializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        goal, kpi = services.goal_create_with_kpi(
+            actor=request.user, campaign=data.pop("campaign"), **data
+        )
+        context = self.get_serializer_context()
+        return Response(
+            {"goal": GoalSerializer(goal, context=context).data,
+             "kpi": KPISerializer(kpi, context=context).data},
+            status=status.HTTP_201_CREATED,
+        )
 
-class KPIViewSet(viewsets.ModelViewSet):
+
+class KPIViewSet(NumericLookupMixin, viewsets.ModelViewSet):
     """KPIs of visible campaigns; rates are ratios (0.05 = 5%)."""
 
     serializer_class = KPISerializer
@@ -321,8 +347,19 @@ class KPIViewSet(viewsets.ModelViewSet):
     def perform_destroy(self, instance):
         services.kpi_delete(actor=self.request.user, kpi=instance)
 
+    @extend_schema(request=AchievedSerializer, responses=KPISerializer)
+    @action(detail=True, methods=["post"])
+    def achieved(self, request, pk=None):
+        """Record the result the KPI reached (a ratio for rates); allowed while the plan runs."""
+        payload = AchievedSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        kpi = services.kpi_record_achieved(
+            actor=request.user, kpi=self.get_object(), **payload.validated_data
+        )
+        return Response(self.get_serializer(kpi).data)
 
-class PhaseViewSet(viewsets.ModelViewSet):
+
+class PhaseViewSet(NumericLookupMixin, viewsets.ModelViewSet):
     """Phases of visible campaigns (S2.1.3)."""
 
     serializer_class = PhaseSerializer
@@ -349,7 +386,7 @@ class PhaseViewSet(viewsets.ModelViewSet):
         services.phase_delete(actor=self.request.user, phase=instance)
 
 
-class MilestoneViewSet(viewsets.ModelViewSet):
+class MilestoneViewSet(NumericLookupMixin, viewsets.ModelViewSet):
     """Milestones of visible campaigns; tick one off with ``POST …/done/``."""
 
     serializer_class = MilestoneSerializer

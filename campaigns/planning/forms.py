@@ -1,12 +1,16 @@
-"""Forms of the planning pages; they parse input, the services decide."""
+"""Forms of the planning pages: they parse types and shapes; every rule is the services'.
 
-from decimal import Decimal
+A service's ``ValidationError`` reaches these forms through
+``teams.doors.apply_validation_error``, so a page shows the same message the
+API gives.
+"""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from platforms.metrics import METRICS, Metric, MetricKind
+from platforms.metrics import Metric
 from platforms.models import Platform
+from teams.doors import TeamChoiceForm
 from teams.models import Team
 
 from .models import AgeBand, CampaignStatus, Direction, Gender, Objective, PhaseKind
@@ -58,8 +62,9 @@ class CampaignFilterForm(BootstrapForm):
         return data
 
 
-class CampaignForm(BootstrapForm):
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
+class CampaignForm(TeamChoiceForm, BootstrapForm):
+    """A campaign's fields; ``teams`` are those the user may plan in (new campaigns only)."""
+
     name = forms.CharField(label=_("Name"), max_length=200)
     objective = forms.ChoiceField(
         label=_("Main objective"), choices=Objective.choices,
@@ -69,7 +74,7 @@ class CampaignForm(BootstrapForm):
         attrs={"rows": 3}
     ))
     budget = forms.DecimalField(
-        label=_("Budget (CNY)"), min_value=0, max_digits=14, decimal_places=2, initial=0
+        label=_("Budget (CNY)"), max_digits=14, decimal_places=2, initial=0
     )
     start_date = forms.DateField(label=_("Start date"), widget=DATE_INPUT)
     end_date = forms.DateField(label=_("End date"), widget=DATE_INPUT)
@@ -88,19 +93,11 @@ class CampaignForm(BootstrapForm):
     )
 
     def __init__(self, *args, teams=None, editing=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = teams if teams is not None else Team.objects.none()
+        super().__init__(*args, teams=teams, **kwargs)
         if editing:
             del self.fields["team"]
         else:
             del self.fields["shift_phases"]
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start_date"), data.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", _("The end date must not be before the start date."))
-        return data
 
 
 class KPIFieldsForm(BootstrapForm):
@@ -111,7 +108,7 @@ class KPIFieldsForm(BootstrapForm):
     )
     direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices)
     baseline = forms.DecimalField(
-        label=_("Baseline"), required=False, min_value=0, max_digits=18, decimal_places=4,
+        label=_("Baseline"), required=False, max_digits=18, decimal_places=4,
         help_text=_("Today's value. For rates enter a percentage, e.g. 5 for 5%."),
     )
     no_baseline_reason = forms.CharField(
@@ -119,7 +116,7 @@ class KPIFieldsForm(BootstrapForm):
         help_text=_("Only when there is no baseline, e.g. a new account."),
     )
     target = forms.DecimalField(
-        label=_("Target"), required=False, min_value=0, max_digits=18, decimal_places=4,
+        label=_("Target"), required=False, max_digits=18, decimal_places=4,
         help_text=_("Absolute target. For rates enter a percentage."),
     )
     target_change_percent = forms.DecimalField(
@@ -132,29 +129,8 @@ class KPIFieldsForm(BootstrapForm):
     )
     unit = forms.CharField(label=_("Unit"), required=False, max_length=30)
 
-    # Rates are typed as percentages here and stored as ratios (issue 3).
-    percent_fields = ("baseline", "target")
-
-    def clean(self):
-        data = super().clean()
-        metric = data.get("metric")
-        if metric and METRICS[metric].kind == MetricKind.RATIO:
-            for field in self.percent_fields:
-                if data.get(field) is None:
-                    continue
-                if data[field] > 100:
-                    self.add_error(field, _("A rate is a percentage between 0 and 100."))
-                    continue
-                data[field] = data[field] / Decimal(100)
-        if (
-            not self.errors
-            and data.get("target") is None
-            and data.get("target_change_percent") is None
-        ):
-            self.add_error("target", _("Enter a target or a change in %."))
-        return data
-
     def kpi_values(self) -> dict:
+        """The KPI's values as typed: rates in percent (services take ``rates_as_percent``)."""
         return {k: self.cleaned_data.get(k) for k in KPIFieldsForm.base_fields}
 
 
@@ -183,12 +159,11 @@ class KPIForm(KPIFieldsForm):
 class KPIEditForm(KPIFieldsForm):
     """Change a KPI and record the result it reached (at evaluation)."""
 
-    weight = forms.IntegerField(label=_("Weight"), min_value=1, max_value=1000, initial=1)
+    weight = forms.IntegerField(label=_("Weight"), initial=1)
     achieved = forms.DecimalField(
-        label=_("Achieved"), required=False, min_value=0, max_digits=18, decimal_places=4,
+        label=_("Achieved"), required=False, max_digits=18, decimal_places=4,
         help_text=_("The result reached. For rates enter a percentage."),
     )
-    percent_fields = ("baseline", "target", "achieved")
 
     def kpi_values(self) -> dict:
         return {k: self.cleaned_data.get(k) for k in KPIEditForm.base_fields}
@@ -198,21 +173,9 @@ class AchievedForm(BootstrapForm):
     """Only the result, for a plan that is locked for the user."""
 
     achieved = forms.DecimalField(
-        label=_("Achieved"), required=False, min_value=0, max_digits=18, decimal_places=4,
+        label=_("Achieved"), required=False, max_digits=18, decimal_places=4,
         help_text=_("The result reached. For rates enter a percentage."),
     )
-
-    def __init__(self, *args, is_rate=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.is_rate = is_rate
-
-    def clean_achieved(self):
-        value = self.cleaned_data.get("achieved")
-        if value is not None and self.is_rate:
-            if value > 100:
-                raise forms.ValidationError(_("A rate is a percentage between 0 and 100."))
-            value = value / Decimal(100)
-        return value
 
 
 class PhaseForm(BootstrapForm):
@@ -223,16 +186,33 @@ class PhaseForm(BootstrapForm):
     parallel = forms.BooleanField(label=_("May overlap other phases"), required=False)
 
 
+class UserIdChoiceField(forms.TypedChoiceField):
+    """A user's id, picked from the offered people.
+
+    Which users qualify (the campaign team's members) is the service's rule,
+    so an id outside the list reaches the service and gets its message.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(coerce=int, empty_value=None, required=False, **kwargs)
+
+    def valid_value(self, value) -> bool:
+        return True
+
+
 class MilestoneForm(BootstrapForm):
     phase = forms.ModelChoiceField(label=_("Phase"), queryset=None)
     title = forms.CharField(label=_("Title"), max_length=200)
     due_date = forms.DateField(label=_("Due date"), widget=DATE_INPUT)
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
+    owner = UserIdChoiceField(label=_("Owner"))
 
     def __init__(self, *args, phases=None, members=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["phase"].queryset = phases
-        self.fields["owner"].queryset = members
+        people = members if members is not None else []
+        self.fields["owner"].choices = lambda: [
+            ("", "---------"), *((user.pk, str(user)) for user in people)
+        ]
 
 
 class DuplicateForm(BootstrapForm):

@@ -2,11 +2,12 @@
 
 import datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from teams.selectors import audit_events_for, scope_to_user_teams, user_can
 
 from .models import KPI, Campaign, CampaignStatus, Goal, Milestone, Phase, PhaseKind
+from .transitions import FOLLOWS_DATES, LOCKED_STATUSES
 
 
 def campaigns_visible_to(user) -> QuerySet[Campaign]:
@@ -60,6 +61,25 @@ def campaign_detail(user, pk: int) -> Campaign:
         )
         .get(pk=pk)
     )
+
+
+def campaign_ids_due_a_date_move(today: datetime.date) -> list[int]:
+    """Ids of campaigns, of every team, whose dates may call for a status move today.
+
+    For the date job (the system, no acting user). A cheap superset: each
+    campaign's own task decides with ``services.campaign_follow_dates``.
+    Before their start and before any phase began, planned and in-production
+    campaigns stay; running ones stay until they end or evaluation begins.
+    """
+    phase_started = Phase.objects.filter(campaign=OuterRef("pk"), start_date__lte=today)
+    running = Q(status=CampaignStatus.RUNNING) & (
+        Q(end_date__lt=today) | Exists(phase_started.filter(kind=PhaseKind.EVALUATION))
+    )
+    earlier = Q(status__in=FOLLOWS_DATES - {CampaignStatus.RUNNING}) & (
+        Q(start_date__lte=today) | Exists(phase_started)
+    )
+    due = Campaign.objects.filter(running | earlier)
+    return list(due.order_by("pk").values_list("pk", flat=True))
 
 
 def goals_visible_to(user) -> QuerySet[Goal]:
@@ -145,10 +165,6 @@ def _label(choices, code) -> str:
         return str(code or "")
 
 
-def user_may_edit(user, campaign: Campaign) -> bool:
-    return user_can(user, campaign.team_id, "campaign.edit")
-
-
 def plan_lock_reason(user, campaign: Campaign) -> str:
     """Why ``user`` may not change the plan (goals, KPIs, phases, dates) now; "" if they may.
 
@@ -160,7 +176,7 @@ def plan_lock_reason(user, campaign: Campaign) -> str:
 
     if not user_can(user, campaign.team_id, "campaign.edit"):
         return gettext("Your role may not change this campaign.")
-    if campaign.status in (CampaignStatus.CLOSED, CampaignStatus.CANCELLED):
+    if campaign.status in LOCKED_STATUSES:
         return gettext("A %(status)s campaign can no longer be changed.") % {
             "status": campaign.get_status_display()
         }
@@ -178,7 +194,3 @@ def plan_lock_reason(user, campaign: Campaign) -> str:
         "phases or dates."
     )
 
-
-def user_may_edit_plan(user, campaign: Campaign) -> bool:
-    """The one rule pages and services share for changing a campaign's plan."""
-    return not plan_lock_reason(user, campaign)

@@ -3,20 +3,36 @@
 import logging
 
 from celery import shared_task
+from django.utils import timezone
 
-from . import services
+from . import selectors, services
+from .models import Campaign
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True)
 def campaigns_follow_dates_task() -> int:
-    """Move planned/in-production/running campaigns on as their phase dates arrive.
+    """Beat: hand every campaign whose dates may call for a move to its own task.
 
-    Safe to run any number of times a day: a campaign already where its dates
-    say stays where it is.
+    One task per campaign, so a campaign that fails cannot hold up the others
+    and the time limit applies to each. Returns how many were handed out.
     """
-    moved = services.campaigns_follow_dates()
+    ids = selectors.campaign_ids_due_a_date_move(timezone.localdate())
+    for campaign_id in ids:
+        # Beat runs outside any transaction: nothing to wait for before sending.
+        campaign_follow_dates_task.delay(campaign_id)
+    return len(ids)
+
+
+@shared_task(acks_late=True)
+def campaign_follow_dates_task(campaign_id: int) -> list[str]:
+    """Move one campaign on as its dates say; running it twice changes nothing more."""
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    if campaign is None:
+        logger.info("campaign %s is gone; no dates to follow", campaign_id)
+        return []
+    moved = services.campaign_follow_dates(campaign=campaign)
     if moved:
-        logger.info("campaigns_follow_dates moved %s campaign statuses", moved)
+        logger.info("campaign %s followed its dates to %s", campaign_id, ", ".join(moved))
     return moved

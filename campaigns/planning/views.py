@@ -1,4 +1,4 @@
-"""Planning pages (S2.1): thin doors into campaigns.services."""
+"""Planning pages (S2.1): thin doors into ``campaigns.planning.services``."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from teams.models import Team
-from teams.selectors import teams_visible_to, user_can
+from teams.doors import apply_validation_error, get_or_404
+from teams.selectors import teams_visible_to, teams_where, user_can
 
 from . import selectors, services
 from .forms import (
@@ -29,6 +29,7 @@ from .forms import (
 from .gantt import gantt_figure
 from .models import Campaign, CampaignStatus
 from .smart import smart_check
+from .transitions import LOCKED_STATUSES
 
 
 def home(request):
@@ -36,7 +37,7 @@ def home(request):
     return render(request, "campaigns/home.html", {
         "campaigns": campaigns,
         # Only roles that may plan see "New campaign" (analysts, reviewers would get a 403).
-        "can_create": _editable_teams(request.user).exists(),
+        "can_create": bool(teams_where(request.user, "campaign.edit")),
     })
 
 
@@ -44,12 +45,9 @@ def home(request):
 
 
 def _get(request, pk: int, *, detail: bool = False) -> Campaign:
-    try:
-        if detail:
-            return selectors.campaign_detail(request.user, pk)
-        return selectors.campaigns_visible_to(request.user).get(pk=pk)
-    except Campaign.DoesNotExist as exc:
-        raise Http404 from exc
+    if detail:
+        return get_or_404(selectors.campaign_detail, request.user, pk)
+    return get_or_404(lambda: selectors.campaigns_visible_to(request.user).get(pk=pk))
 
 
 def _run(form, call) -> object | None:
@@ -57,22 +55,12 @@ def _run(form, call) -> object | None:
     try:
         return call()
     except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, exc.messages)
+        apply_validation_error(form, exc)
     return None
 
 
 def _flash_errors(request, exc: ValidationError) -> None:
     messages.error(request, " ".join(exc.messages))
-
-
-def _editable_teams(user):
-    return Team.objects.filter(
-        pk__in=[t.pk for t in teams_visible_to(user) if user_can(user, t, "campaign.edit")]
-    )
 
 
 def _require_edit(request, campaign: Campaign) -> None:
@@ -113,15 +101,15 @@ def campaign_list(request):
     return render(request, "campaigns/list.html", {
         "form": form, "page": page, "campaigns": page.object_list,
         "query": query.urlencode(),
-        "can_create": _editable_teams(request.user).exists(),
+        "can_create": bool(teams_where(request.user, "campaign.edit")),
     })
 
 
 def campaign_create(request):
-    teams = _editable_teams(request.user)
-    if not teams.exists():
+    teams = teams_where(request.user, "campaign.edit")
+    if not teams:
         raise PermissionDenied(_("Your role may not plan campaigns."))
-    form = CampaignForm(request.POST or None, teams=teams, initial={"team": teams.first()})
+    form = CampaignForm(request.POST or None, teams=teams, initial={"team": teams[0]})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         team = data.pop("team")
@@ -180,25 +168,18 @@ def campaign_goals(request, pk: int):
             messages.warning(request, plan["lock_reason"])
             return redirect("campaigns:goals", pk=campaign.pk)
         if request.POST.get("form") == "goal" and goal_form.is_valid():
-            def add_goal():
-                from django.db import transaction
-
-                with transaction.atomic():
-                    goal = services.goal_create(
-                        actor=request.user, campaign=campaign,
-                        statement=goal_form.cleaned_data["statement"],
-                        objective=goal_form.cleaned_data["objective"],
-                    )
-                    services.kpi_create(actor=request.user, goal=goal, **goal_form.kpi_values())
-                return goal
-
-            if _run(goal_form, add_goal) is not None:
+            if _run(goal_form, lambda: services.goal_create_with_kpi(
+                actor=request.user, campaign=campaign,
+                statement=goal_form.cleaned_data["statement"],
+                objective=goal_form.cleaned_data["objective"],
+                rates_as_percent=True, **goal_form.kpi_values(),
+            )) is not None:
                 messages.success(request, _("Goal added."))
                 return redirect("campaigns:goals", pk=campaign.pk)
         elif request.POST.get("form") == "kpi" and kpi_form.is_valid():
             goal = kpi_form.cleaned_data["goal"]
             if _run(kpi_form, lambda: services.kpi_create(
-                actor=request.user, goal=goal, **kpi_form.kpi_values()
+                actor=request.user, goal=goal, rates_as_percent=True, **kpi_form.kpi_values()
             )) is not None:
                 messages.success(request, _("KPI added."))
                 return redirect("campaigns:goals", pk=campaign.pk)
@@ -206,7 +187,7 @@ def campaign_goals(request, pk: int):
         "campaign": campaign, "goals": goals, "goal_form": goal_form, "kpi_form": kpi_form,
         "scorecard": smart_check(campaign), "step": 2, **plan,
         "can_record": user_can(request.user, campaign.team_id, "campaign.edit")
-        and campaign.status not in services.LOCKED_STATUSES,
+        and campaign.status not in LOCKED_STATUSES,
     })
 
 
@@ -235,15 +216,16 @@ def kpi_edit(request, pk: int, kpi_pk: int):
         form = KPIEditForm(data, initial=initial)
     else:
         achieved = kpi.achieved * scale if kpi.achieved is not None else None
-        form = AchievedForm(data, initial={"achieved": achieved}, is_rate=kpi.is_rate)
+        form = AchievedForm(data, initial={"achieved": achieved})
     if request.method == "POST" and form.is_valid():
         if plan["can_edit"]:
             call = lambda: services.kpi_update(  # noqa: E731
-                actor=request.user, kpi=kpi, **form.kpi_values()
+                actor=request.user, kpi=kpi, rates_as_percent=True, **form.kpi_values()
             )
         else:
             call = lambda: services.kpi_record_achieved(  # noqa: E731
-                actor=request.user, kpi=kpi, achieved=form.cleaned_data["achieved"]
+                actor=request.user, kpi=kpi, achieved=form.cleaned_data["achieved"],
+                rates_as_percent=True,
             )
         if _run(form, call) is not None:
             messages.success(request, _("KPI saved."))
@@ -396,7 +378,7 @@ def campaign_detail(request, pk: int):
         "can_submit": can_submit,
         # Ticking milestones off is work, not planning: any editor may while it runs.
         "can_edit": user_can(user, campaign.team_id, "campaign.edit")
-        and campaign.status not in services.LOCKED_STATUSES,
+        and campaign.status not in LOCKED_STATUSES,
         **{f"plan_{k}": v for k, v in _plan_state(user, campaign).items()},
         "can_duplicate": user_can(user, campaign.team_id, "campaign.edit"),
         "duplicate_form": DuplicateForm(initial={"start_date": timezone.localdate()}),

@@ -1,8 +1,10 @@
 """REST API of campaign planning under /api/v1/."""
 
+from decimal import Decimal
+
 import pytest
 
-from campaigns.planning.models import Campaign, CampaignStatus, Phase
+from campaigns.planning.models import KPI, Campaign, CampaignStatus, Milestone, Phase
 from tests.campaigns.planning.factories import (
     CampaignFactory,
     GoalFactory,
@@ -13,6 +15,11 @@ from tests.campaigns.planning.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    settings.LANGUAGE_CODE = "en"
 
 CAMPAIGN = {
     "name": "API campaign", "objective": "awareness", "budget": "100.00",
@@ -235,3 +242,151 @@ def test_schema_documents_the_endpoints(api_as, users):
         "/api/v1/phases/", "/api/v1/milestones/",
     ):
         assert path in paths, path
+
+
+# --- KPI bounds, rates and weights ----------------------------------------------------
+
+
+def test_huge_relative_target_is_a_field_error_and_nothing_is_saved(api_as, team, users):
+    goal = GoalFactory(campaign=CampaignFactory(team=team, owner=users["marketer"]))
+    api = api_as(users["marketer"])
+    response = api.post("/api/v1/kpis/", {
+        "goal": goal.pk, "metric": "impressions", "baseline": "99999999999999",
+        "target_change_percent": "9999999",
+    }, format="json")
+    assert response.status_code == 400
+    assert "target_change_percent" in response.json()
+    assert not KPI.objects.filter(goal=goal).exists()
+    # The team's KPI list still works.
+    assert api.get("/api/v1/kpis/").status_code == 200
+
+
+def test_kpi_patch_with_huge_values_is_400(api_as, team, users):
+    kpi = KPIFactory(goal=GoalFactory(campaign=CampaignFactory(team=team, owner=users["marketer"])))
+    api = api_as(users["marketer"])
+    response = api.patch(f"/api/v1/kpis/{kpi.pk}/", {"target_change_percent": "9999999"},
+                         format="json")
+    assert response.status_code == 400
+    assert "target_change_percent" in response.json()
+    kpi.refresh_from_db()
+    assert kpi.target == Decimal("1200000")
+
+
+def test_rate_above_one_is_refused_by_the_api(api_as, team, users):
+    goal = GoalFactory(campaign=CampaignFactory(team=team, owner=users["marketer"]))
+    response = api_as(users["marketer"]).post("/api/v1/kpis/", {
+        "goal": goal.pk, "metric": "ctr", "baseline": "0.02", "target": "5",
+    }, format="json")
+    assert response.status_code == 400
+    assert response.json()["target"] == [
+        "Rates are ratios: 0.05 = 5%. Enter a value between 0 and 1."
+    ]
+    response = api_as(users["marketer"]).post("/api/v1/kpis/", {
+        "goal": goal.pk, "metric": "ctr", "baseline": "0.02", "target": "0.05",
+    }, format="json")
+    assert response.status_code == 201
+    assert response.json()["target_display"] == "5%"
+
+
+def test_weight_zero_is_a_field_error_not_one(api_as, team, users):
+    goal = GoalFactory(campaign=CampaignFactory(team=team, owner=users["marketer"]))
+    response = api_as(users["marketer"]).post("/api/v1/kpis/", {
+        "goal": goal.pk, "metric": "impressions", "baseline": "1", "target": "2", "weight": 0,
+    }, format="json")
+    assert response.status_code == 400
+    assert "weight" in response.json()
+    assert not goal.kpis.exists()
+
+
+def test_achieved_is_kept_on_create(api_as, team, users):
+    goal = GoalFactory(campaign=CampaignFactory(team=team, owner=users["marketer"]))
+    response = api_as(users["marketer"]).post("/api/v1/kpis/", {
+        "goal": goal.pk, "metric": "impressions", "baseline": "1", "target": "2",
+        "achieved": "3",
+    }, format="json")
+    assert response.status_code == 201, response.json()
+    assert goal.kpis.get().achieved == Decimal("3")
+
+
+def test_duplicate_of_a_long_name_asks_for_a_shorter_name(api_as, team, users):
+    campaign = CampaignFactory(team=team, owner=users["marketer"], name="x" * 195)
+    api = api_as(users["marketer"])
+    url = f"/api/v1/campaigns/{campaign.pk}/duplicate/"
+    response = api.post(url, {"start_date": "2031-01-01"}, format="json")
+    assert response.status_code == 400
+    assert "name" in response.json()
+    response = api.post(url, {"start_date": "2031-01-01", "name": "y" * 201}, format="json")
+    assert response.status_code == 400
+    assert "name" in response.json()
+    response = api.post(url, {"start_date": "2031-01-01", "name": "Short"}, format="json")
+    assert response.status_code == 201
+    assert Campaign.objects.filter(name="Short").exists()
+
+
+def test_campaign_years_are_limited(api_as, team, users):
+    response = api_as(users["marketer"]).post("/api/v1/campaigns/", {
+        "team": team.pk, "name": "Far", "objective": "awareness", "budget": "0",
+        "start_date": "2030-01-01", "end_date": "9999-12-31", "target_gender": "any",
+    }, format="json")
+    assert response.status_code == 400
+    assert "end_date" in response.json()
+
+
+def test_duplicate_and_shift_far_away_are_field_errors(api_as, team, users):
+    campaign = CampaignFactory(team=team, owner=users["marketer"])
+    PhaseFactory(campaign=campaign)
+    api = api_as(users["marketer"])
+    response = api.post(f"/api/v1/campaigns/{campaign.pk}/duplicate/",
+                        {"start_date": "9999-12-30"}, format="json")
+    assert response.status_code == 400
+    assert "start_date" in response.json()
+    response = api.post(f"/api/v1/campaigns/{campaign.pk}/duplicate/",
+                        {"start_date": "2100-12-01"}, format="json")
+    assert response.status_code == 400
+    assert "start_date" in response.json()
+    response = api.patch(f"/api/v1/campaigns/{campaign.pk}/", {
+        "start_date": "9999-01-01", "end_date": "9999-12-31", "shift_phases": True,
+    }, format="json")
+    assert response.status_code == 400
+
+
+def test_second_submit_is_refused(api_as, team, users):
+    campaign = spec_example(team, users["marketer"])
+    api = api_as(users["marketer"])
+    assert api.post(f"/api/v1/campaigns/{campaign.pk}/submit/").status_code == 200
+    stamp = Campaign.objects.get(pk=campaign.pk).submitted_at
+    response = api.post(f"/api/v1/campaigns/{campaign.pk}/submit/")
+    assert response.status_code == 400
+    assert "already submitted" in response.json()["to"][0]
+    assert Campaign.objects.get(pk=campaign.pk).submitted_at == stamp
+
+
+def test_milestone_owner_is_looked_up_in_the_campaign_team_only(api_as, team, users, outsider):
+    phase = PhaseFactory(campaign=CampaignFactory(team=team, owner=users["marketer"]))
+    api = api_as(users["marketer"])
+    base = {"phase": phase.pk, "title": "Cut", "due_date": str(phase.start_date)}
+    foreign = api.post("/api/v1/milestones/", {**base, "owner": outsider.username},
+                       format="json")
+    missing = api.post("/api/v1/milestones/", {**base, "owner": "nobody-at-all"},
+                       format="json")
+    assert foreign.status_code == missing.status_code == 400
+    assert foreign.json() == missing.json()
+    mine = api.post("/api/v1/milestones/", {**base, "owner": "analyst"}, format="json")
+    assert mine.status_code == 201
+    assert mine.json()["owner"] == "analyst"
+    assert Milestone.objects.get(pk=mine.json()["id"]).owner == users["analyst"]
+
+
+def test_admin_plans_approves_and_runs(api_as, team, users):
+    api = api_as(users["admin"])
+    campaign = spec_example(team, users["marketer"])
+    assert api.post(f"/api/v1/campaigns/{campaign.pk}/transition/",
+                    {"to": "planned"}, format="json").status_code == 200
+    assert api.post("/api/v1/goals/", {"campaign": campaign.pk, "statement": "More"},
+                    format="json").status_code == 201
+    assert api.post(f"/api/v1/campaigns/{campaign.pk}/transition/",
+                    {"to": "running"}, format="json").status_code == 200
+    milestone = MilestoneFactory(phase=PhaseFactory(campaign=campaign))
+    assert api.post(f"/api/v1/milestones/{milestone.pk}/done/", {"done": True},
+                    format="json").status_code == 200
+

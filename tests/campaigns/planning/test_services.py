@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from campaigns.planning import services
 from campaigns.planning.models import Campaign, CampaignStatus, Milestone, Phase, PhaseKind
+from campaigns.planning.smart import smart_check
 from teams.models import AuditEvent, Task
 from tests.campaigns.planning.factories import (
     START,
@@ -203,7 +204,7 @@ def test_duplicate_copies_plan_with_shifted_dates(team, users):
     kpi_deadlines = sorted(k.deadline for g in copy.goals.all() for k in g.kpis.all())
     assert kpi_deadlines == [source.end_date + D(days=100)] * 2
     assert Milestone.objects.get(phase__campaign=copy).due_date == START + D(days=102)
-    assert not services.smart_check(copy).has_fail
+    assert not smart_check(copy).has_fail
 
 
 def test_marketer_cannot_approve_but_manager_can(team, users):

@@ -1,16 +1,23 @@
 """Planning pages: list, create flow, detail, lifecycle buttons, permissions."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from campaigns.planning import selectors, services
+from campaigns.planning.gantt import gantt_figure
 from campaigns.planning.models import KPI, Campaign, CampaignStatus, Goal, Phase
 from teams.models import AuditEvent
 from tests.campaigns.planning.factories import (
     START,
     CampaignFactory,
+    GoalFactory,
+    KPIFactory,
     MilestoneFactory,
+    PhaseFactory,
     spec_example,
 )
 
@@ -327,3 +334,144 @@ def test_detail_page_queries_do_not_grow_with_the_plan(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert response.content.decode().count('data-testid="kpi-row"') == 7
+
+
+# --- KPI pages, the approved-plan lock, the home page, the list filter ---------------
+
+
+def test_goal_form_with_huge_relative_target_shows_a_field_error(client_as, team, users):
+    campaign = CampaignFactory(team=team, owner=users["marketer"])
+    response = client_as(users["marketer"]).post(f"/campaigns/{campaign.pk}/goals/", {
+        "form": "goal", "goal-statement": "Reach", "goal-objective": "awareness",
+        "goal-metric": "impressions", "goal-direction": "increase",
+        "goal-baseline": "99999999999999", "goal-target_change_percent": "9999999",
+    })
+    assert response.status_code == 200
+    assert "field-error-target_change_percent" in response.content.decode()
+    assert not campaign.goals.exists()
+
+
+def test_ui_takes_rates_as_percentages_up_to_100(client_as, team, users):
+    campaign = CampaignFactory(team=team, owner=users["marketer"])
+    goal = GoalFactory(campaign=campaign)
+    client = client_as(users["marketer"])
+    form = {"form": "kpi", "kpi-goal": goal.pk, "kpi-metric": "ctr",
+            "kpi-direction": "increase", "kpi-baseline": "2"}
+    response = client.post(f"/campaigns/{campaign.pk}/goals/", {**form, "kpi-target": "500"})
+    assert "A rate is a percentage between 0 and 100." in response.content.decode()
+    client.post(f"/campaigns/{campaign.pk}/goals/", {**form, "kpi-target": "5"})
+    assert goal.kpis.get().target == Decimal("0.05")
+
+
+def test_kpi_result_recorded_in_the_ui_even_when_the_plan_runs(client_as, team, users):
+    campaign = CampaignFactory(team=team, owner=users["marketer"], status=CampaignStatus.RUNNING)
+    kpi = KPIFactory(goal=GoalFactory(campaign=campaign), metric="ctr", baseline=Decimal("0.01"),
+                     target=Decimal("0.02"))
+    client = client_as(users["marketer"])
+    page = client.get(f"/campaigns/{campaign.pk}/kpis/{kpi.pk}/edit/").content.decode()
+    assert 'name="achieved"' in page
+    assert 'name="target"' not in page
+    client.post(f"/campaigns/{campaign.pk}/kpis/{kpi.pk}/edit/", {"achieved": "2.5"})
+    kpi.refresh_from_db()
+    assert kpi.achieved == Decimal("0.025")
+    assert kpi.target == Decimal("0.02")
+    # An analyst may not.
+    response = client_as(users["analyst"]).post(
+        f"/campaigns/{campaign.pk}/kpis/{kpi.pk}/edit/", {"achieved": "9"}
+    )
+    assert response.status_code == 403
+
+
+def test_kpi_edit_page_changes_a_draft_kpi(client_as, team, users):
+    campaign = CampaignFactory(team=team, owner=users["marketer"])
+    kpi = KPIFactory(goal=GoalFactory(campaign=campaign))
+    response = client_as(users["marketer"]).post(
+        f"/campaigns/{campaign.pk}/kpis/{kpi.pk}/edit/", {
+            "metric": "impressions", "direction": "increase", "baseline": "1000",
+            "target": "5000", "weight": "3", "achieved": "4000",
+        })
+    assert response.status_code == 302
+    kpi.refresh_from_db()
+    assert (kpi.target, kpi.weight, kpi.achieved) == (Decimal("5000"), 3, Decimal("4000"))
+
+
+def test_pages_survive_an_end_date_at_the_calendar_edge(client_as, team, users):
+    campaign = CampaignFactory(team=team, owner=users["marketer"], end_date=datetime.date.max)
+    PhaseFactory(campaign=campaign)
+    figure = gantt_figure(campaign)
+    assert figure["layout"]["xaxis"]["range"][1] == "9999-12-31"
+    client = client_as(users["marketer"])
+    assert client.get(f"/campaigns/{campaign.pk}/").status_code == 200
+    assert client.get(f"/campaigns/{campaign.pk}/phases/").status_code == 200
+
+
+@pytest.mark.parametrize(("status", "words"), [
+    (CampaignStatus.PLANNED, "return it to draft"),
+    (CampaignStatus.RUNNING, "being carried out"),
+    (CampaignStatus.PAUSED, "being carried out"),
+])
+def test_marketer_sees_why_the_plan_is_locked(client_as, team, users, status, words):
+    campaign = CampaignFactory(team=team, owner=users["marketer"], status=status)
+    GoalFactory(campaign=campaign)
+    assert selectors.plan_lock_reason(users["marketer"], campaign)
+    assert selectors.plan_lock_reason(users["manager"], campaign) == ""
+    client = client_as(users["marketer"])
+    detail = client.get(f"/campaigns/{campaign.pk}/").content.decode()
+    assert words in detail
+    assert 'data-testid="edit-campaign"' not in detail
+    goals = client.get(f"/campaigns/{campaign.pk}/goals/").content.decode()
+    assert words in goals
+    assert 'data-testid="goal-form"' not in goals
+    phases = client.get(f"/campaigns/{campaign.pk}/phases/").content.decode()
+    assert words in phases
+    assert 'data-testid="phase-form"' not in phases
+    edit = client.get(f"/campaigns/{campaign.pk}/edit/")
+    assert edit.status_code == 302
+    with pytest.raises(ValidationError) as exc:
+        services.goal_create(actor=users["marketer"], campaign=campaign, statement="More")
+    assert words in exc.value.messages[0]
+    manager_page = client_as(users["manager"]).get(f"/campaigns/{campaign.pk}/goals/")
+    assert 'data-testid="goal-form"' in manager_page.content.decode()
+
+
+def test_invalid_list_filter_shows_the_error(client_as, team, users):
+    CampaignFactory(team=team, owner=users["marketer"], name="Visible")
+    page = client_as(users["marketer"]).get("/campaigns/?date_from=not-a-date").content.decode()
+    assert 'data-testid="filter-error-date_from"' in page
+    assert "Visible" in page
+
+
+@pytest.mark.parametrize(("role", "shown"), [
+    ("admin", True), ("manager", True), ("marketer", True),
+    ("reviewer", False), ("analyst", False),
+])
+def test_home_offers_new_campaign_only_to_planners(client_as, users, role, shown):
+    page = client_as(users[role]).get("/").content.decode()
+    assert ('href="/campaigns/new/"' in page) is shown
+
+
+def test_home_page_query_count_is_constant(client_as, team, users,
+                                           django_assert_max_num_queries):
+    client = client_as(users["marketer"])
+    client.get("/")
+    for _i in range(3):
+        CampaignFactory(team=team, owner=users["marketer"])
+    with django_assert_max_num_queries(12) as few:
+        client.get("/")
+    for _i in range(20):
+        CampaignFactory(team=team, owner=users["marketer"])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/")
+
+
+
+def test_campaign_filter_says_when_dates_are_reversed(client_as, team, users, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    CampaignFactory(team=team)
+    response = client_as(users["marketer"]).get(
+        "/campaigns/", {"date_from": "2031-01-01", "date_to": "2020-01-01"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["date_to"] == ["“进行于（止）”不能早于“进行于（起）”。"]
+    assert "“进行于（止）”不能早于“进行于（起）”。" in response.content.decode()
+

@@ -1,54 +1,18 @@
-"""Beat task, schedule entry, admin registration and demo data."""
-
-import datetime
+"""Demo data of planning: registered, idempotent, and shaped like the spec's examples."""
 
 import pytest
-from django.contrib import admin
-from django.utils import timezone
 
-from campaigns.planning import demo, services
-from campaigns.planning.models import KPI, Campaign, CampaignStatus, Goal, Milestone, Phase
-from campaigns.planning.schedules import BEAT_SCHEDULE
-from campaigns.planning.tasks import campaigns_follow_dates_task
+from campaigns.planning import demo
+from campaigns.planning.models import KPI, Campaign, Goal, Milestone, Phase
+from campaigns.planning.smart import smart_check
 from teams.demo import DemoContext, demo_seeders
-from tests.campaigns.planning.factories import spec_example
 
 pytestmark = pytest.mark.django_db
 
 
-def test_beat_task_moves_planned_campaigns_once(team, users):
-    today = timezone.localdate()
-    campaign = spec_example(team, users["marketer"])
-    Campaign.objects.filter(pk=campaign.pk).update(
-        start_date=today - datetime.timedelta(days=3), end_date=today + datetime.timedelta(days=30)
-    )
-    campaign.refresh_from_db()
-    for kpi in KPI.objects.filter(goal__campaign=campaign):
-        kpi.deadline = campaign.end_date
-        kpi.save()
-    services.campaign_transition(actor=users["manager"], campaign=campaign, to="planned")
-    assert campaigns_follow_dates_task.delay().get() == 1
-    campaign.refresh_from_db()
-    assert campaign.status == CampaignStatus.RUNNING
-    assert campaigns_follow_dates_task.delay().get() == 0
-
-
-def test_schedule_points_at_the_task():
-    entry = BEAT_SCHEDULE["campaigns-follow-dates"]
-    assert entry["task"] == "campaigns.planning.tasks.campaigns_follow_dates_task"
-    assert entry["options"]["queue"] == "default"
-
-
-@pytest.mark.parametrize("model", [Campaign, Goal, KPI, Phase, Milestone])
-def test_admin_registered_with_lists(model):
-    model_admin = admin.site._registry[model]
-    assert model_admin.list_display
-    assert model_admin.search_fields
-    assert model_admin.list_filter
-
-
 def test_demo_seeder_registered():
     assert "campaigns" in [name for name, _ in demo_seeders()]
+
 
 
 def test_demo_seed_is_idempotent_and_matches_spec(team, other_team, users):
@@ -80,4 +44,5 @@ def test_demo_seed_is_idempotent_and_matches_spec(team, other_team, users):
     }
     for campaign in Campaign.objects.filter(team=team):
         assert campaign.phases.exists()
-        assert not services.smart_check(campaign).has_fail, campaign.name
+        assert not smart_check(campaign).has_fail, campaign.name
+
