@@ -89,6 +89,9 @@ INSTALLED_APPS = [
     "compliance.advertising",
     "compliance.risk",
     "campaigns.planning",
+    "campaigns.content",
+    "campaigns.publishing",
+    "campaigns.engagement",
     "analytics",
 ]
 
@@ -208,7 +211,8 @@ CELERY_BEAT_SCHEDULER = "config.beat:CodeSeededScheduler"
 # rewrites a stored one, so an admin's retime or pause stays.
 PROJECT_APPS = (
     "teams", "platforms", "compliance.privacy", "compliance.advertising", "compliance.risk",
-    "campaigns.planning", "analytics",
+    "campaigns.planning", "campaigns.content", "campaigns.publishing", "campaigns.engagement",
+    "analytics",
 )
 CELERY_BEAT_SCHEDULE: dict = {}
 for _app in PROJECT_APPS:

@@ -68,6 +68,9 @@ urlpatterns = [
     path("compliance/", include("compliance.risk.urls")),
     path("compliance/privacy/", include("compliance.privacy.urls")),
     path("campaigns/", include("campaigns.planning.urls")),
+    path("content/", include("campaigns.content.urls")),
+    path("calendar/", include("campaigns.publishing.urls")),
+    path("engagement/", include("campaigns.engagement.urls")),
     path("analytics/", include("analytics.urls")),
 ]
 

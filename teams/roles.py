@@ -62,14 +62,21 @@ CAPABILITIES: dict[str, frozenset[str]] = {
 # where ``*`` matches any run of characters. Synced after every migrate so
 # that models added later get their permissions too.
 # App labels: compliance.advertising keeps the label "compliance", campaigns.planning "campaigns".
-_DOMAIN_APPS = ("teams", "platforms", "privacy", "compliance", "risk", "campaigns", "analytics")
+_DOMAIN_APPS = (
+    "teams", "platforms", "privacy", "compliance", "risk", "campaigns", "content", "publishing",
+    "engagement", "analytics",
+)
 _COMPLIANCE_APPS = ("privacy", "compliance", "risk")
 GROUP_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.ADMIN: ("*.*",),
     Role.MANAGER: tuple(f"{app}.*" for app in _DOMAIN_APPS)
     + ("django_celery_beat.view_*",),
     Role.MARKETER: tuple(f"{app}.view_*" for app in _DOMAIN_APPS)
-    + tuple(f"{app}.{verb}_*" for app in ("campaigns", "platforms") for verb in ("add", "change"))
+    + tuple(
+        f"{app}.{verb}_*"
+        for app in ("campaigns", "platforms", "content", "publishing", "engagement")
+        for verb in ("add", "change")
+    )
     + ("teams.change_task",),
     Role.REVIEWER: tuple(f"{app}.view_*" for app in _DOMAIN_APPS)
     + tuple(f"{app}.{verb}_*" for app in _COMPLIANCE_APPS for verb in ("add", "change"))

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ContentConfig(AppConfig):
+    """S2.2.3: content items, variants, versions, media and their licences, review."""
+
+    name = "campaigns.content"
+    label = "content"
+    verbose_name = _("Content")
