@@ -3,19 +3,18 @@
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from platforms.models import Platform
-from teams.models import Team
-from teams.selectors import teams_visible_to, user_can
+from teams.doors import NumericLookupMixin, TeamField
 
 from . import selectors, services
-from .checker import check_text
-from .checker.masking import mask_personal
+from .checker.engine import Finding
 from .models import ContentCheck, FilingDocument, FindingOverride, PromotionFiling, Rule
 
 
@@ -50,6 +49,16 @@ class PaidFlagField(serializers.JSONField):
             raise serializers.ValidationError(exc.message_dict["is_paid_promotion"]) from exc
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class FilingField(serializers.PrimaryKeyRelatedField):
+    """A filing of the caller's teams; any other id is "No such filing." (no existence leak)."""
+
+    default_error_messages = {"does_not_exist": _("No such filing.")}
+
+    def get_queryset(self):
+        return selectors.filings_for(self.context["request"].user)
+
+
 class CheckRequestSerializer(serializers.Serializer):
     # Length and platform are validated by the service so that API, UI and
     # the command line give the same messages.
@@ -57,73 +66,47 @@ class CheckRequestSerializer(serializers.Serializer):
     platform = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     # Parsed by the service, exactly as on the command line ("false" is false).
     is_paid_promotion = PaidFlagField(required=False, default=False, allow_null=True)
-    filing = serializers.IntegerField(required=False, allow_null=True)
-    team = serializers.IntegerField(required=False, allow_null=True)
+    filing = FilingField(required=False, allow_null=True)
+    team = TeamField(
+        required=False, allow_null=True, error_messages={"does_not_exist": _("No such team.")}
+    )
 
 
 class CheckResponseSerializer(serializers.Serializer):
-    id = serializers.IntegerField(allow_null=True)
+    id = serializers.IntegerField()
     passed = serializers.BooleanField()
     ruleset_version = serializers.IntegerField()
     findings = FindingSerializer(many=True)
     exemptions = serializers.ListField(child=serializers.DictField())
 
 
-def _localised(finding: dict) -> dict:
-    zh = (get_language() or "zh").startswith("zh")
-    return {
-        "rule": finding["rule"], "category": finding["category"], "severity": finding["severity"],
-        "start": finding["start"], "end": finding["end"], "match": finding["match"],
-        "message": finding["message_zh"] if zh else finding["message_en"],
-        "basis": finding["basis_zh"] if zh else finding["basis_en"],
-    }
+def _localised(record: dict) -> dict:
+    return Finding.from_record(record).to_dict(get_language())
 
 
 class CheckViewSet(viewsets.ViewSet):
     """Check a text: `{"text", "platform", "is_paid_promotion"}` → `{"passed", "findings"}`.
 
     The check is stored (with the rule-set version) for the given `team`, or
-    the caller's team when they belong to exactly one; otherwise `id` is null.
+    the caller's team when exactly one of their teams may run checks;
+    otherwise `team` is required (400).
     """
 
-    @extend_schema(request=CheckRequestSerializer, responses=CheckResponseSerializer)
+    @extend_schema(request=CheckRequestSerializer, responses={200: CheckResponseSerializer})
     def create(self, request):
-        payload = CheckRequestSerializer(data=request.data)
+        payload = CheckRequestSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        text, platform = services.check_input_clean(text=data["text"], platform=data.get("platform"))
-        team = self._team(request, data.get("team"))
-        filing = None
-        if data.get("filing"):
-            try:
-                filing = selectors.filing_get(request.user, data["filing"])
-            except PromotionFiling.DoesNotExist as exc:
-                raise ValidationError({"filing": _("No such filing.")}) from exc
-        if team is not None:
-            check = services.content_check_run(
-                actor=request.user, team=team, text=text, platform=platform,
-                is_paid_promotion=bool(data["is_paid_promotion"]), filing=filing,
-            )
-            body = {
-                "id": check.pk, "passed": check.passed, "ruleset_version": check.ruleset_version,
-                "findings": [_localised(f) for f in check.findings], "exemptions": check.exemptions,
-            }
-        else:
-            result = check_text(
-                text, platform=platform, is_paid_promotion=bool(data["is_paid_promotion"]), filing=filing
-            )
-            body = {"id": None, **result.to_dict(get_language())}
+        check = services.content_check_run(
+            actor=request.user, team=data.get("team"), text=data["text"],
+            platform=data.get("platform"), is_paid_promotion=bool(data["is_paid_promotion"]),
+            filing=data.get("filing"),
+        )
+        body = {
+            "id": check.pk, "passed": check.passed, "ruleset_version": check.ruleset_version,
+            "findings": [_localised(f) for f in check.findings], "exemptions": check.exemptions,
+        }
         return Response(body, status=status.HTTP_200_OK)
-
-    def _team(self, request, team_id: int | None) -> Team | None:
-        visible = teams_visible_to(request.user)
-        if team_id:
-            team = visible.filter(pk=team_id).first()
-            if team is None:
-                raise ValidationError({"team": _("No such team.")})
-            return team
-        own = list(request.user.memberships.values_list("team_id", flat=True)[:2])
-        return Team.objects.get(pk=own[0]) if len(own) == 1 else None
 
 
 class OverrideSerializer(serializers.ModelSerializer):
@@ -135,7 +118,7 @@ class OverrideSerializer(serializers.ModelSerializer):
 
 
 class OverrideRequestSerializer(serializers.Serializer):
-    finding_index = serializers.IntegerField(min_value=0)
+    finding_index = serializers.IntegerField()  # the service says which indexes exist
     reason = serializers.CharField(allow_blank=True)
 
 
@@ -161,18 +144,13 @@ class ContentCheckSerializer(serializers.ModelSerializer):
     def to_representation(self, check: ContentCheck) -> dict:
         """Phones and ID numbers in the text are masked without ``privacy.view_personal`` (S3.1.3)."""
         data = super().to_representation(check)
-        if not self._can_view_personal(check):
-            data["text"] = mask_personal(data["text"])
+        if "_masker" not in self.context:
+            request = self.context.get("request")
+            self.context["_masker"] = selectors.StoredTextMasker(
+                request.user if request is not None else None
+            )
+        data["text"] = self.context["_masker"].text(check)
         return data
-
-    def _can_view_personal(self, check: ContentCheck) -> bool:
-        request = self.context.get("request")
-        if request is None:
-            return False
-        cache = self.context.setdefault("_can_view_personal", {})
-        if check.team_id not in cache:
-            cache[check.team_id] = user_can(request.user, check.team, "privacy.view_personal")
-        return cache[check.team_id]
 
     def get_content(self, check: ContentCheck) -> dict | None:
         if check.content_type_id is None:
@@ -180,7 +158,9 @@ class ContentCheckSerializer(serializers.ModelSerializer):
         return {"type": f"{check.content_type.app_label}.{check.content_type.model}", "id": check.content_id}
 
 
-class ContentCheckViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ContentCheckViewSet(
+    NumericLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Stored checks of the caller's teams; reviewers override blocking findings."""
 
     serializer_class = ContentCheckSerializer
@@ -213,7 +193,7 @@ class FilingDocumentSerializer(serializers.ModelSerializer):
 
 class PromotionFilingSerializer(serializers.ModelSerializer):
     platform = serializers.SlugRelatedField(slug_field="code", queryset=Platform.objects.all())
-    team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all())
+    team = TeamField()
     documents = FilingDocumentSerializer(many=True, read_only=True)
 
     class Meta:
@@ -226,13 +206,32 @@ class PromotionFilingSerializer(serializers.ModelSerializer):
         validators: list = []  # uniqueness is the service's to check, with a clear message
 
 
+class PromotionFilingCreateSerializer(PromotionFilingSerializer):
+    """A new filing, optionally with its first document (send it as multipart)."""
+
+    document = serializers.FileField(write_only=True, required=False)
+    document_title = serializers.CharField(
+        write_only=True, required=False, allow_blank=True,
+        max_length=FilingDocument._meta.get_field("title").max_length,
+    )
+
+    class Meta(PromotionFilingSerializer.Meta):
+        fields = [*PromotionFilingSerializer.Meta.fields, "document", "document_title"]
+
+
 class DocumentUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
-    title = serializers.CharField(required=False, allow_blank=True)
+    title = serializers.CharField(
+        required=False, allow_blank=True, max_length=FilingDocument._meta.get_field("title").max_length
+    )
 
 
-class PromotionFilingViewSet(viewsets.ModelViewSet):
-    """Paid-promotion filings (S3.2.2) of the caller's teams."""
+class PromotionFilingViewSet(NumericLookupMixin, viewsets.ModelViewSet):
+    """Paid-promotion filings (S3.2.2) of the caller's teams.
+
+    A new filing may bring its first document (multipart `document`,
+    `document_title`); both are stored together or not at all.
+    """
 
     serializer_class = PromotionFilingSerializer
     filterset_fields = ["team", "platform__code"]
@@ -242,24 +241,19 @@ class PromotionFilingViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         return selectors.filings_for(self.request.user).prefetch_related("documents")
 
-    def get_serializer(self, *args, **kwargs):
-        serializer = super().get_serializer(*args, **kwargs)
-        if hasattr(serializer, "fields") and "team" in serializer.fields:
-            serializer.fields["team"].queryset = teams_visible_to(self.request.user)
-        return serializer
+    def get_serializer_class(self):
+        if self.action == "create":
+            return PromotionFilingCreateSerializer
+        return PromotionFilingSerializer
 
     def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        team = data.pop("team")
-        serializer.instance = services.filing_create(actor=self.request.user, team=team, **data)
+        serializer.instance = services.filing_create(
+            actor=self.request.user, **serializer.validated_data
+        )
 
     def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
-        team = data.pop("team", None)
-        if team is not None and team.pk != serializer.instance.team_id:
-            raise ValidationError({"team": _("A filing cannot move to another team.")})
         serializer.instance = services.filing_update(
-            actor=self.request.user, filing=serializer.instance, **data
+            actor=self.request.user, filing=serializer.instance, **serializer.validated_data
         )
 
     def perform_destroy(self, instance):

@@ -1,9 +1,18 @@
+"""Page forms: they parse types and shapes; the services own every rule."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from platforms.models import Platform
+from teams.models import Team
 
-from .models import PromotionFiling
+from .models import FilingDocument, PromotionFiling
 
 
 class CheckForm(forms.Form):
@@ -22,78 +31,87 @@ class CheckForm(forms.Form):
         label=_("Filing"), queryset=PromotionFiling.objects.none(), required=False,
         empty_label=_("No filing"),
     )
-    team = forms.ModelChoiceField(label=_("Team"), queryset=None, empty_label=None, required=False)
+    # Left empty, the service picks the user's only team (or asks for one).
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.none(), empty_label=None, required=False
+    )
 
-    def __init__(self, *args, platforms=None, filings=None, teams=None, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        teams: Sequence[Team],
+        platforms: QuerySet[Platform] | None = None,
+        filings: QuerySet[PromotionFiling] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["platform"].queryset = platforms if platforms is not None else Platform.objects.all()
         if filings is not None:
             self.fields["filing"].queryset = filings
-        self.fields["team"].queryset = teams
-        self._teams = teams
-        if teams is not None and teams.count() <= 1:
+        self.fields["team"].queryset = Team.objects.filter(pk__in=[t.pk for t in teams]).order_by(
+            "name", "pk"
+        )
+        if len(teams) <= 1:
             self.fields["team"].widget = forms.HiddenInput()
-            first = teams.first()
-            if first is not None:
-                self.fields["team"].initial = first.pk
-
-
-    def clean_team(self):
-        """The one team a single-team user belongs to needs no choosing."""
-        team = self.cleaned_data.get("team")
-        if team is None and self._teams is not None:
-            team = self._teams.order_by("pk").first()
-        if team is None:
-            raise forms.ValidationError(_("Choose a team."))
-        return team
+            if teams:
+                self.fields["team"].initial = teams[0].pk
 
 
 class OverrideForm(forms.Form):
-    finding_index = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    # Which indexes exist (and may be overridden) is the service's to say.
+    finding_index = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("Reason for the override"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
 
-class FilingForm(forms.ModelForm):
-    class Meta:
-        model = PromotionFiling
-        fields = [
-            "team", "platform", "filing_number", "contract_reference", "amount_cny",
-            "starts_on", "ends_on", "notes",
-        ]
-        widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}),
-            "ends_on": forms.DateInput(attrs={"type": "date"}),
-            "notes": forms.Textarea(attrs={"rows": 3}),
-        }
+FILING_FIELDS = (
+    "team", "platform", "filing_number", "contract_reference", "amount_cny", "starts_on", "ends_on",
+    "notes",
+)
 
-    def __init__(self, *args, teams=None, **kwargs):
+
+class FilingForm(forms.Form):
+    """A filing's fields, typed as the model declares them.
+
+    A plain form, not a ModelForm: a ModelForm would also run the model's
+    check constraints (date order, amount) and report them above the form,
+    a second copy of rules ``services.filing_create`` and ``filing_update`` own.
+    """
+
+    def __init__(
+        self,
+        *args: Any,
+        teams: Sequence[Team] = (),
+        filing: PromotionFiling | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """A new filing in one of ``teams``, or the fields of ``filing`` to change."""
+        if filing is not None:
+            kwargs.setdefault("initial", forms.model_to_dict(filing, fields=FILING_FIELDS))
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = teams
-        self.fields["team"].empty_label = None
-        if self.instance.pk:
-            self.fields["team"].disabled = True
-
-    def validate_unique(self):
-        """Uniqueness is checked by the service, with its own message."""
-
-    def clean(self):
-        """Put the date and amount rules on their fields, not above the form.
-
-        The model's check constraints would report them as form-wide errors; a field
-        that already has an error is left out of those checks.
-        """
-        data = super().clean()
-        starts, ends = data.get("starts_on"), data.get("ends_on")
-        if starts and ends and ends < starts:
-            self.add_error("ends_on", _("The end date must not be before the start date."))
-        amount = data.get("amount_cny")
-        if amount is not None and amount < 0:
-            self.add_error("amount_cny", _("Enter an amount of zero or more."))
-        return data
+        self.fields.update(
+            forms.fields_for_model(
+                PromotionFiling, fields=FILING_FIELDS,
+                widgets={
+                    "starts_on": forms.DateInput(attrs={"type": "date"}),
+                    "ends_on": forms.DateInput(attrs={"type": "date"}),
+                    "notes": forms.Textarea(attrs={"rows": 3}),
+                },
+            )
+        )
+        team = self.fields["team"]
+        team.empty_label = None
+        if filing is None:
+            team.queryset = Team.objects.filter(pk__in=[t.pk for t in teams]).order_by("name", "pk")
+        else:
+            # A filing stays in its team: shown, never posted.
+            team.queryset = Team.objects.filter(pk=filing.team_id)
+            team.disabled = True
 
 
 class FilingDocumentForm(forms.Form):
     file = forms.FileField(label=_("Document"))
-    title = forms.CharField(label=_("Title"), required=False, max_length=200)
+    title = forms.CharField(
+        label=_("Title"), required=False, max_length=FilingDocument._meta.get_field("title").max_length
+    )

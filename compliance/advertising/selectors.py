@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from platforms.models import Platform
 from teams.models import Team
-from teams.selectors import scope_to_user_teams
+from teams.selectors import scope_to_user_teams, user_can
 
+from .checker.masking import mask_personal
 from .models import ContentCheck, PromotionFiling, Rule, RuleSet
 
 
@@ -37,7 +38,28 @@ def filings_for(user: AbstractBaseUser, *, team: Team | None = None) -> QuerySet
     return qs
 
 
+class StoredTextMasker:
+    """Stored check texts as a viewer may see them (S3.1.3).
+
+    Phones and ID numbers are masked unless the viewer holds
+    ``privacy.view_personal`` in the check's team (no viewer: always masked);
+    one permission lookup per team. Display only: nothing is saved.
+    """
+
+    def __init__(self, user: AbstractBaseUser | None) -> None:
+        self.user = user
+        self._can: dict[int, bool] = {}
+
+    def text(self, check: ContentCheck) -> str:
+        if check.team_id not in self._can:
+            self._can[check.team_id] = self.user is not None and user_can(
+                self.user, check.team_id, "privacy.view_personal"
+            )
+        return check.text if self._can[check.team_id] else mask_personal(check.text)
+
+
 def filing_get(user: AbstractBaseUser, pk: int) -> PromotionFiling:
+    """One filing of the user's teams (DoesNotExist otherwise: a 404 upstream)."""
     return filings_for(user).get(pk=pk)
 
 
@@ -60,16 +82,15 @@ def filing_valid_for(
 
 
 def active_ruleset() -> RuleSet | None:
+    """The rule set the checker runs (the first active one), or None before any is loaded."""
     return RuleSet.objects.filter(is_active=True).order_by("id").first()
 
 
-def rules_of(ruleset: RuleSet, *, search: str = "") -> QuerySet[Rule]:
-    """Rules with their platforms and term counts, for the rules reference page and API."""
-    qs = ruleset.rules.prefetch_related("platforms", "terms")
-    if search:
-        qs = qs.filter(Q(code__icontains=search) | Q(terms__text__icontains=search)).distinct()
-    return qs
+def rules_of(ruleset: RuleSet) -> QuerySet[Rule]:
+    """Rules of a rule set with their platforms and terms preloaded, for the rules API."""
+    return ruleset.rules.prefetch_related("platforms", "terms")
 
 
 def platform_choices() -> QuerySet[Platform]:
+    """Active catalogue platforms in display order, for the checker's platform choice."""
     return Platform.objects.filter(is_active=True).order_by("sort_order", "code")

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_noop
 
 from platforms.models import Platform
 from teams.models import Team
-from teams.selectors import user_can
+from teams.selectors import teams_where, user_can, user_can_anywhere
 from teams.services import audit_record
 
 from . import checker
@@ -161,8 +161,6 @@ def ruleset_reload_default(*, actor: AbstractBaseUser | None, name: str = "defau
 def _require_rule_admin(actor: AbstractBaseUser | None) -> None:
     if actor is None:
         return  # system loads (migrate, demo, bench)
-    from teams.selectors import user_can_anywhere
-
     if not (actor.is_superuser or user_can_anywhere(actor, "compliance.manage_rules")):
         raise PermissionDenied(_("Only managers and administrators may edit content rules."))
 
@@ -294,20 +292,46 @@ def paid_flag_clean(value: Any) -> bool:
     )
 
 
+def _only_check_team(actor: AbstractBaseUser) -> Team:
+    """The one team where the actor may run checks; a ``team`` field error otherwise."""
+    allowed = teams_where(actor, "compliance.check")
+    if len(allowed) == 1:
+        return allowed[0]
+    if not allowed:
+        raise ValidationError({"team": _("You are in no team that may run checks.")})
+    raise ValidationError({"team": _("Choose a team.")})
+
+
 def content_check_run(
     *,
     actor: AbstractBaseUser,
-    team: Team,
+    team: Team | None = None,
     text: str,
     platform: Platform | str | None = None,
     is_paid_promotion: bool = False,
     filing: PromotionFiling | None = None,
     content: models.Model | None = None,
 ) -> ContentCheck:
-    """Check a text and store the result with the rule-set version it ran (S3.1.1)."""
-    if not user_can(actor, team, "compliance.check"):
+    """Check a text and store the result with the rule-set version it ran (S3.1.1).
+
+    The check belongs to ``team`` when given (the actor must hold
+    ``compliance.check`` there), else to the one team where the actor holds it;
+    with several such teams (or none) it is a ``team`` field error, never a guess.
+    """
+    if team is not None and not user_can(actor, team, "compliance.check"):
         raise PermissionDenied(_("You may not run checks for this team."))
-    text, platform_obj = check_input_clean(text=text, platform=platform)
+    errors: dict[str, list[str]] = {}
+    try:
+        text, platform_obj = check_input_clean(text=text, platform=platform)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if team is None:
+        try:
+            team = _only_check_team(actor)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
     if filing is not None and filing.team_id != team.pk:
         raise ValidationError({"filing": _("This filing belongs to another team.")})
     compiled = checker.compiled_rules()
@@ -399,41 +423,77 @@ def _filing_validate(data: dict[str, Any]) -> None:
         raise ValidationError(errors)
 
 
-def filing_create(*, actor: AbstractBaseUser, team: Team, **data: Any) -> PromotionFiling:
-    """Record a paid-promotion filing for a team; audited."""
+def _filing_number_taken(
+    *, team: Team, platform: Platform, number: str, exclude: PromotionFiling | None = None
+) -> bool:
+    others = PromotionFiling.objects.filter(team=team, platform=platform, filing_number=number)
+    if exclude is not None:
+        others = others.exclude(pk=exclude.pk)
+    return others.exists()
+
+
+def filing_create(
+    *,
+    actor: AbstractBaseUser,
+    team: Team,
+    platform: Platform | None = None,
+    filing_number: str = "",
+    contract_reference: str = "",
+    amount_cny: Decimal | None = None,
+    starts_on: datetime.date | None = None,
+    ends_on: datetime.date | None = None,
+    notes: str = "",
+    document: UploadedFile | None = None,
+    document_title: str = "",
+) -> PromotionFiling:
+    """Record a paid-promotion filing for a team, with its first document if given; audited.
+
+    The filing and its document are stored together or not at all.
+    """
     if not user_can(actor, team, "filing.edit"):
         raise PermissionDenied(_("You may not edit filings of this team."))
-    fields = {k: data.get(k) for k in _FILING_FIELDS}
-    fields["contract_reference"] = fields["contract_reference"] or ""
-    fields["notes"] = fields["notes"] or ""
+    fields = {
+        "platform": platform, "filing_number": filing_number,
+        "contract_reference": contract_reference or "", "amount_cny": amount_cny,
+        "starts_on": starts_on, "ends_on": ends_on, "notes": notes or "",
+    }
     _filing_validate(fields)
-    if PromotionFiling.objects.filter(
-        team=team, platform=fields["platform"], filing_number=fields["filing_number"].strip()
-    ).exists():
+    fields["filing_number"] = fields["filing_number"].strip()
+    if _filing_number_taken(team=team, platform=platform, number=fields["filing_number"]):
         raise ValidationError({"filing_number": _("This team already has a filing with this number.")})
     with transaction.atomic():
-        filing = PromotionFiling.objects.create(
-            team=team, created_by=actor, **{**fields, "filing_number": fields["filing_number"].strip()}
-        )
+        filing = PromotionFiling.objects.create(team=team, created_by=actor, **fields)
         audit_record(
             actor=actor, action="filing.create", target=filing, team=team,
             summary=gettext_noop("Filing %(number)s recorded"), data={"number": filing.filing_number},
         )
+        if document is not None:
+            filing_document_add(actor=actor, filing=filing, file=document, title=document_title)
     return filing
 
 
-def filing_update(*, actor: AbstractBaseUser, filing: PromotionFiling, **data: Any) -> PromotionFiling:
-    """Change a filing's fields; audited."""
+def filing_update(
+    *, actor: AbstractBaseUser, filing: PromotionFiling, team: Team | None = None, **changes: Any
+) -> PromotionFiling:
+    """Change a filing's fields (those not given keep their value); audited.
+
+    A filing stays in its team: naming another team is a ``team`` field error.
+    """
     if not user_can(actor, filing.team, "filing.edit"):
         raise PermissionDenied(_("You may not edit filings of this team."))
-    fields = {k: data.get(k, getattr(filing, k)) for k in _FILING_FIELDS}
+    if team is not None and team.pk != filing.team_id:
+        raise ValidationError({"team": _("A filing cannot move to another team.")})
+    unknown = set(changes) - set(_FILING_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
+    fields = {k: changes.get(k, getattr(filing, k)) for k in _FILING_FIELDS}
     fields["contract_reference"] = fields["contract_reference"] or ""
     fields["notes"] = fields["notes"] or ""
     _filing_validate(fields)
     fields["filing_number"] = fields["filing_number"].strip()
-    if PromotionFiling.objects.filter(
-        team=filing.team, platform=fields["platform"], filing_number=fields["filing_number"]
-    ).exclude(pk=filing.pk).exists():
+    if _filing_number_taken(
+        team=filing.team, platform=fields["platform"], number=fields["filing_number"], exclude=filing
+    ):
         raise ValidationError({"filing_number": _("This team already has a filing with this number.")})
     with transaction.atomic():
         for name, value in fields.items():
@@ -468,7 +528,7 @@ def filing_document_add(
         raise ValidationError({"file": _("Choose a file.")})
     with transaction.atomic():
         document = FilingDocument.objects.create(
-            filing=filing, file=file, title=title or file.name, uploaded_by=actor
+            filing=filing, file=file, title=(title or file.name)[:200], uploaded_by=actor
         )
         audit_record(
             actor=actor, action="filing.document", target=filing, team=filing.team,

@@ -2,47 +2,27 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from teams.selectors import audit_events_for, teams_visible_to, user_can
+from teams.doors import apply_validation_error, get_or_404
+from teams.selectors import audit_events_for, teams_where, user_can
 
 from . import selectors, services
+from .checker.engine import Finding
 from .checker.highlight import segments
-from .checker.masking import mask_personal
 from .forms import CheckForm, FilingDocumentForm, FilingForm, OverrideForm
-from .models import ContentCheck, PromotionFiling
+from .models import ContentCheck
 
 
 def _localise(findings: list[dict]) -> list[dict]:
-    zh = (get_language() or "zh").startswith("zh")
+    language = get_language()
     return [
-        {
-            **f,
-            "number": i + 1,
-            "index": i,
-            "message": f["message_zh"] if zh else f["message_en"],
-            "basis": f["basis_zh"] if zh else f["basis_en"],
-        }
+        {**f, **Finding.from_record(f).to_dict(language), "number": i + 1, "index": i}
         for i, f in enumerate(findings)
     ]
-
-
-class _PersonalDataMasker:
-    """Masks phones and ID numbers of stored checks for viewers without
-    ``privacy.view_personal`` (S3.1.3); one permission lookup per team."""
-
-    def __init__(self, user) -> None:
-        self.user = user
-        self._can: dict[int, bool] = {}
-
-    def text(self, check: ContentCheck) -> str:
-        if check.team_id not in self._can:
-            self._can[check.team_id] = user_can(self.user, check.team, "privacy.view_personal")
-        return check.text if self._can[check.team_id] else mask_personal(check.text)
 
 
 def _check_context(request, check: ContentCheck, *, own_text: bool = False) -> dict:
@@ -52,7 +32,7 @@ def _check_context(request, check: ContentCheck, *, own_text: bool = False) -> d
     overrides = {o.finding_index: o for o in check.overrides.select_related("overridden_by")}
     for finding in findings:
         finding["override"] = overrides.get(finding["index"])
-    text = check.text if own_text else _PersonalDataMasker(request.user).text(check)
+    text = check.text if own_text else selectors.StoredTextMasker(request.user).text(check)
     pieces = segments(text, findings)
     for piece in pieces:
         piece["numbers"] = [findings[i]["number"] for i in piece["findings"]]
@@ -70,11 +50,10 @@ def _check_context(request, check: ContentCheck, *, own_text: bool = False) -> d
 
 def checker(request):
     """Paste any text, see each finding marked and explained (S3.1.1)."""
-    teams = teams_visible_to(request.user)
     form_kwargs = {
         "platforms": selectors.platform_choices(),
         "filings": selectors.filings_for(request.user),
-        "teams": teams,
+        "teams": teams_where(request.user, "compliance.check"),
     }
     context: dict = {}
     if request.method == "POST":
@@ -88,8 +67,7 @@ def checker(request):
                     filing=data["filing"],
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                apply_validation_error(form, exc)
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
             else:
@@ -104,17 +82,14 @@ def checker(request):
 
 def check_list(request):
     checks = list(selectors.checks_for(request.user)[:100])
-    masker = _PersonalDataMasker(request.user)
+    masker = selectors.StoredTextMasker(request.user)
     for check in checks:
         check.text = masker.text(check)  # display copy only; never saved
     return render(request, "advertising/check_list.html", {"checks": checks})
 
 
 def check_detail(request, pk: int):
-    try:
-        check = selectors.check_get(request.user, pk)
-    except ContentCheck.DoesNotExist as exc:
-        raise Http404 from exc
+    check = get_or_404(selectors.check_get, request.user, pk)
     context = _check_context(request, check)
     context["events"] = audit_events_for(check)
     context["override_form"] = OverrideForm()
@@ -123,10 +98,7 @@ def check_detail(request, pk: int):
 
 @require_POST
 def check_override(request, pk: int):
-    try:
-        check = selectors.check_get(request.user, pk)
-    except ContentCheck.DoesNotExist as exc:
-        raise Http404 from exc
+    check = get_or_404(selectors.check_get, request.user, pk)
     form = OverrideForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a finding and write a reason."))
@@ -149,36 +121,29 @@ def check_override(request, pk: int):
 
 def filing_list(request):
     filings = selectors.filings_for(request.user)
-    can_edit = any(user_can(request.user, t, "filing.edit") for t in teams_visible_to(request.user))
+    can_edit = bool(teams_where(request.user, "filing.edit"))
     return render(
         request, "advertising/filing_list.html", {"filings": filings, "can_edit": can_edit}
     )
 
 
-def _filing_form_errors(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 def filing_create(request):
-    teams = teams_visible_to(request.user)
+    teams = teams_where(request.user, "filing.edit")
     if request.method == "POST":
         form = FilingForm(request.POST, teams=teams)
         doc_form = FilingDocumentForm(request.POST, request.FILES)
         # The document is optional when recording a filing: no "required" under it.
         doc_form.fields["file"].required = False
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            team = data.pop("team")
+        valid = [form.is_valid(), doc_form.is_valid()]  # both, so every field shows its error
+        if all(valid):
             try:
-                filing = services.filing_create(actor=request.user, team=team, **data)
-                if request.FILES.get("file"):
-                    services.filing_document_add(
-                        actor=request.user, filing=filing, file=request.FILES["file"],
-                        title=request.POST.get("title", ""),
-                    )
+                filing = services.filing_create(
+                    actor=request.user, **form.cleaned_data,
+                    document=doc_form.cleaned_data["file"],
+                    document_title=doc_form.cleaned_data["title"],
+                )
             except ValidationError as exc:
-                _filing_form_errors(form, exc)
+                apply_validation_error(form, exc)
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
             else:
@@ -192,15 +157,8 @@ def filing_create(request):
     )
 
 
-def _filing_or_404(request, pk: int) -> PromotionFiling:
-    try:
-        return selectors.filing_get(request.user, pk)
-    except PromotionFiling.DoesNotExist as exc:
-        raise Http404 from exc
-
-
 def filing_detail(request, pk: int):
-    filing = _filing_or_404(request, pk)
+    filing = get_or_404(selectors.filing_get, request.user, pk)
     return render(
         request,
         "advertising/filing_detail.html",
@@ -215,33 +173,27 @@ def filing_detail(request, pk: int):
 
 
 def filing_edit(request, pk: int):
-    filing = _filing_or_404(request, pk)
-    teams = teams_visible_to(request.user)
+    filing = get_or_404(selectors.filing_get, request.user, pk)
     if request.method == "POST":
-        form = FilingForm(request.POST, instance=filing, teams=teams)
+        form = FilingForm(request.POST, filing=filing)
         if form.is_valid():
-            data = dict(form.cleaned_data)
-            data.pop("team", None)
-            # form.is_valid() wrote the values onto the instance; reload so the
-            # service compares against what is stored.
-            filing.refresh_from_db()
             try:
-                services.filing_update(actor=request.user, filing=filing, **data)
+                services.filing_update(actor=request.user, filing=filing, **form.cleaned_data)
             except ValidationError as exc:
-                _filing_form_errors(form, exc)
+                apply_validation_error(form, exc)
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, _("Filing updated."))
                 return redirect("advertising:filing_detail", pk=filing.pk)
     else:
-        form = FilingForm(instance=filing, teams=teams)
+        form = FilingForm(filing=filing)
     return render(request, "advertising/filing_form.html", {"form": form, "filing": filing})
 
 
 @require_POST
 def filing_delete(request, pk: int):
-    filing = _filing_or_404(request, pk)
+    filing = get_or_404(selectors.filing_get, request.user, pk)
     try:
         services.filing_delete(actor=request.user, filing=filing)
     except PermissionDenied as exc:
@@ -253,7 +205,7 @@ def filing_delete(request, pk: int):
 
 @require_POST
 def filing_document_add(request, pk: int):
-    filing = _filing_or_404(request, pk)
+    filing = get_or_404(selectors.filing_get, request.user, pk)
     form = FilingDocumentForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose a file to upload."))

@@ -20,6 +20,9 @@ class DataSubjectRequestAdmin(SimpleHistoryAdmin):
     list_display = ["subject_ref", "team", "kind", "status", "received_at", "due_date"]
     search_fields = ["subject_ref", "details"]
     list_filter = ["kind", "status", "team"]
+    # Status moves go through the request machine (the ledger page and API), so a
+    # completed deletion is never reopened here and its erasure never rerun.
+    readonly_fields = ["status", "completed_at", "refusal_reason", "handled_by"]
 
 
 @admin.register(RetentionPolicy)

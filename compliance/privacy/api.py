@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -14,7 +14,14 @@ from rest_framework.response import Response
 from teams.doors import NumericLookupMixin, TeamField, get_or_404
 
 from . import selectors, services
-from .models import ConsentRecord, DataCategory, DataSubjectRequest, DSRKind, LegalBasis
+from .models import (
+    ConsentRecord,
+    DataCategory,
+    DataSubjectRequest,
+    DSRKind,
+    DSRStatus,
+    LegalBasis,
+)
 
 
 class ConsentSerializer(serializers.ModelSerializer):
@@ -54,20 +61,22 @@ class ConsentSerializer(serializers.ModelSerializer):
 
 
 class ConsentCreateSerializer(serializers.Serializer):
+    """Types and lengths only: required fields, categories and the phone and ID formats
+    are the service's rules, so a bad request names every wrong field at once."""
+
     team = TeamField()
-    subject_ref = serializers.CharField(max_length=120)
+    subject_ref = serializers.CharField(max_length=120, allow_blank=True)
     subject_name = serializers.CharField(max_length=120, required=False, allow_blank=True,
                                          default="")
-    subject_phone = serializers.RegexField(r"^\+?[\d\- ]{0,20}$", max_length=32, required=False,
-                                           allow_blank=True, default="")
-    subject_id_number = serializers.RegexField(r"^[0-9Xx]{0,18}$", max_length=32,
-                                               required=False, allow_blank=True, default="")
-    purpose = serializers.CharField(max_length=200)
-    data_categories = serializers.ListField(child=serializers.ChoiceField(DataCategory.choices),
-                                            allow_empty=False)
+    subject_phone = serializers.CharField(max_length=32, required=False, allow_blank=True,
+                                          default="")
+    subject_id_number = serializers.CharField(max_length=32, required=False, allow_blank=True,
+                                              default="")
+    purpose = serializers.CharField(max_length=200, allow_blank=True)
+    data_categories = serializers.ListField(child=serializers.ChoiceField(DataCategory.choices))
     legal_basis = serializers.ChoiceField(LegalBasis.choices, default=LegalBasis.CONSENT)
-    notice_version = serializers.CharField(max_length=60)
-    channel = serializers.CharField(max_length=60)
+    notice_version = serializers.CharField(max_length=60, allow_blank=True)
+    channel = serializers.CharField(max_length=60, allow_blank=True)
     consented_at = serializers.DateTimeField(required=False)
     sensitive_consent = serializers.BooleanField(default=False)
     sharing_consent = serializers.BooleanField(default=False)
@@ -77,10 +86,8 @@ class ConsentCreateSerializer(serializers.Serializer):
 
 class CorrectSerializer(serializers.Serializer):
     subject_name = serializers.CharField(max_length=120, required=False, allow_blank=True)
-    subject_phone = serializers.RegexField(r"^\+?[\d\- ]{0,20}$", max_length=32, required=False,
-                                           allow_blank=True)
-    subject_id_number = serializers.RegexField(r"^[0-9Xx]{0,18}$", max_length=32,
-                                               required=False, allow_blank=True)
+    subject_phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    subject_id_number = serializers.CharField(max_length=32, required=False, allow_blank=True)
 
 
 class WithdrawSerializer(serializers.Serializer):
@@ -147,14 +154,22 @@ class ConsentViewSet(NumericLookupMixin, mixins.ListModelMixin, mixins.RetrieveM
 
 class DSRSerializer(serializers.ModelSerializer):
     subject_ref = serializers.SerializerMethodField()
+    next_statuses = serializers.SerializerMethodField(
+        help_text="The statuses the reader may move the request to now; "
+                  "empty once it is completed or refused.",
+    )
 
     class Meta:
         model = DataSubjectRequest
         fields = ["id", "team", "subject_ref", "kind", "status", "details", "received_at",
-                  "due_date", "completed_at", "refusal_reason"]
+                  "due_date", "completed_at", "refusal_reason", "next_statuses"]
 
     def get_subject_ref(self, dsr) -> str:
         return selectors.shown_subject_ref(self.context["request"].user, dsr)
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(DSRStatus.choices)))
+    def get_next_statuses(self, dsr) -> list[str]:
+        return selectors.dsr_next_statuses(self.context["request"].user, dsr)
 
 
 class DSRCreateSerializer(serializers.Serializer):
@@ -165,7 +180,7 @@ class DSRCreateSerializer(serializers.Serializer):
 
 
 class DSRStatusSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(DataSubjectRequest._meta.get_field("status").choices)
+    status = serializers.ChoiceField(DSRStatus.choices)
     refusal_reason = serializers.CharField(max_length=5000, required=False, allow_blank=True,
                                            default="")
 

@@ -1,4 +1,8 @@
-"""Forms of the privacy ledger (input shape only; rules live in services)."""
+"""Forms of the privacy ledger (input shape only; rules live in services).
+
+Phone and ID number formats are checked by the service with ``pii``, so the
+page and the API refuse the same values with the same message.
+"""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -12,10 +16,8 @@ from .models import DataCategory, DSRKind, DSRStatus, LegalBasis
 class ConsentForm(TeamChoiceForm):
     subject_ref = forms.CharField(label=_("Data subject identifier"), max_length=120)
     subject_name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=120, required=False)
-    subject_phone = forms.RegexField(label=_("Phone"), regex=r"^\+?[\d\- ]{0,20}$",
-                                     max_length=32, required=False)
-    subject_id_number = forms.RegexField(label=_("ID number"), regex=r"^[0-9Xx]{0,18}$",
-                                         max_length=32, required=False)
+    subject_phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    subject_id_number = forms.CharField(label=_("ID number"), max_length=32, required=False)
     purpose = forms.CharField(label=_("Purpose"), max_length=200)
     data_categories = forms.MultipleChoiceField(
         label=_("Data categories"), choices=DataCategory.choices,

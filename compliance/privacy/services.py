@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -18,6 +17,7 @@ from teams.models import Team
 from teams.selectors import user_can
 from teams.services import audit_record
 
+from . import pii
 from .models import (
     ConsentRecord,
     DataCategory,
@@ -29,6 +29,7 @@ from .models import (
     RetentionPolicy,
     RetentionRun,
 )
+from .transitions import DSR_MACHINE
 
 # Higher apps may add what they hold on a person to the export (a lower floor
 # never imports them): ``register_personal_data_provider("campaigns", fn)``
@@ -79,6 +80,19 @@ def dsr_due_date(received: datetime.date) -> datetime.date:
 
 # --- consent (PIPL Arts. 13-17, 23, 29, 31, 39) -------------------------------
 
+def _personal_detail_errors(phone: str | None, id_number: str | None) -> dict[str, str]:
+    """Format errors of a phone and a resident ID number; blank or None is fine."""
+    errors = {}
+    if (phone or "").strip() and not pii.is_phone_number(phone):
+        errors["subject_phone"] = _(
+            "Enter a phone number: 7 to 15 digits, with spaces or hyphens between them "
+            "and an optional + in front."
+        )
+    if (id_number or "").strip() and not pii.resident_id_valid(id_number.strip()):
+        errors["subject_id_number"] = _("Enter a valid 18-character resident ID number.")
+    return errors
+
+
 def consent_record_create(
     *,
     actor: AbstractBaseUser | None,
@@ -116,6 +130,7 @@ def consent_record_create(
         errors["sensitive_consent"] = _(
             "Sensitive personal information needs a separate consent (PIPL Art. 29)."
         )
+    errors.update(_personal_detail_errors(subject_phone, subject_id_number))
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -166,6 +181,9 @@ def consent_correct(
         raise PermissionDenied(_("Only roles that may see personal data may correct it."))
     if record.anonymised_at is not None:
         raise ValidationError({"subject_ref": _("This record has been anonymised.")})
+    errors = _personal_detail_errors(subject_phone, subject_id_number)
+    if errors:
+        raise ValidationError(errors)
     changes = {
         field: value.strip()
         for field, value in (("subject_name", subject_name), ("subject_phone", subject_phone),
@@ -217,15 +235,21 @@ def dsr_set_status(
     *, actor: AbstractBaseUser, request: DataSubjectRequest, status: str,
     refusal_reason: str = "",
 ) -> DataSubjectRequest:
-    """Move a request on; refusing needs a reason (PIPL Art. 50). Deleting erases data."""
+    """Move a request along ``DSR_MACHINE``; completing a deletion request erases the data.
+
+    Completed and refused are final, so the erasure runs once however often
+    the request is submitted. Refusing needs a reason (PIPL Art. 50).
+    """
     _require(actor, request.team, "privacy.edit")
-    if status not in DSRStatus.values:
-        raise ValidationError({"status": _("Unknown status.")})
-    if status == DSRStatus.REFUSED and not (refusal_reason or "").strip():
-        raise ValidationError({"refusal_reason": _("Give the reason for refusing.")})
     with transaction.atomic():
-        if status == DSRStatus.COMPLETED and request.kind == DSRKind.DELETION:
-            _erase_subject(request.team, request.subject_ref)
+        # Locked and read afresh: two people completing at once erase only once.
+        current = DataSubjectRequest.objects.select_for_update().get(pk=request.pk)
+        DSR_MACHINE.check(actor=actor, team=request.team_id, source=current.status,
+                          target=status)
+        if status == DSRStatus.REFUSED and not (refusal_reason or "").strip():
+            raise ValidationError({"refusal_reason": _("Give the reason for refusing.")})
+        if status == DSRStatus.COMPLETED and current.kind == DSRKind.DELETION:
+            _erase_subject(request.team, current.subject_ref)
         request.status = status
         request.refusal_reason = (refusal_reason or "").strip()
         request.handled_by = actor
@@ -236,7 +260,7 @@ def dsr_set_status(
         audit_record(
             actor=actor, action="privacy.dsr_status", target=request, reason=refusal_reason,
             summary=gettext_noop("Data-subject request marked %(status)s"),
-            data={"status": status},
+            data={"from": current.status, "status": status},
         )
     return request
 
@@ -289,14 +313,10 @@ def subject_export_for(
     return data
 
 
-def _anonymous_ref(subject_ref: str) -> str:
-    return "anon-" + hashlib.sha256(subject_ref.encode()).hexdigest()[:12]
-
-
 def _anonymise_consents(queryset, now) -> int:
     count = 0
     for record in queryset:
-        record.subject_ref = _anonymous_ref(record.subject_ref)
+        record.subject_ref = pii.pseudonym(record.subject_ref)
         record.subject_name = record.subject_phone = record.subject_id_number = ""
         record.anonymised_at = now
         record.save(update_fields=["subject_ref", "subject_name", "subject_phone",
@@ -314,19 +334,27 @@ def _erase_subject(team: Team, subject_ref: str) -> None:
 
 # --- retention (PIPL Arts. 19, 47) -----------------------------------------
 
-def retention_enforce(*, now: datetime.datetime | None = None) -> RetentionRun:
-    """Delete or anonymise personal data past its category's retention; log a run.
+def retention_enforce(
+    *, now: datetime.datetime | None = None,
+    policies: Iterable[RetentionPolicy] | None = None,
+) -> RetentionRun:
+    """Delete or anonymise personal data past its category's retention; log one run.
 
-    Idempotent: rows already anonymised are skipped, so a rerun changes nothing.
-    A consent expires ``retention_days`` after its withdrawal, or after it was
-    given when still active; interaction excerpts (behaviour) after they occurred.
+    ``policies`` narrows the run (the beat task runs one policy per task);
+    inactive policies are never applied. Idempotent: rows already anonymised
+    are skipped, so a rerun changes nothing. A consent expires
+    ``retention_days`` after its withdrawal, or after it was given when still
+    active; data that other apps registered a handler for, by their own rule.
     """
     now = now or timezone.now()
+    policies = RetentionPolicy.objects.filter(is_active=True) if policies is None else [
+        p for p in policies if p.is_active
+    ]
     run = RetentionRun.objects.create()
     details: dict[str, dict] = {}
     anonymised = deleted = 0
     with transaction.atomic():
-        for policy in RetentionPolicy.objects.filter(is_active=True):
+        for policy in policies:
             cutoff = now - datetime.timedelta(days=policy.retention_days)
             expired = ConsentRecord.objects.filter(
                 data_categories__contains=[policy.data_category], anonymised_at__isnull=True,

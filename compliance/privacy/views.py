@@ -15,6 +15,7 @@ from teams.selectors import teams_where
 
 from . import selectors, services
 from .forms import ConsentForm, DSRForm, DSRStatusForm
+from .models import DSRStatus
 
 
 def privacy(request):
@@ -52,15 +53,21 @@ def privacy(request):
     rows = [(c, selectors.personal_fields(request.user, c)) for c in consents]
     return render(request, "privacy/ledger.html", {
         "rows": rows, "requests": [
-            (dsr, selectors.shown_subject_ref(request.user, dsr))
+            # Each request offers only the moves this user may make from its status.
+            (dsr, selectors.shown_subject_ref(request.user, dsr),
+             _status_choices(selectors.dsr_next_statuses(request.user, dsr)))
             for dsr in selectors.requests_for(request.user)[:200]
         ],
         "consent_form": consent_form, "dsr_form": dsr_form, "can_edit": bool(teams),
-        "subject": subject, "can_search": can_search, "status_form": DSRStatusForm(), "today": timezone.localdate(),
+        "subject": subject, "can_search": can_search, "today": timezone.localdate(),
         # The export is unmasked, so it is offered only where the user may see personal data.
         "export_team_ids": personal_team_ids,
         "retention": selectors.retention_overview(),
     }, status=http_status)
+
+
+def _status_choices(statuses: list[str]) -> list[tuple[str, str]]:
+    return [(value, label) for value, label in DSRStatus.choices if value in statuses]
 
 
 @require_POST
@@ -81,9 +88,10 @@ def dsr_status(request, pk: int):
             services.dsr_set_status(actor=request.user, request=dsr,
                                             **form.cleaned_data)
         except ValidationError as exc:
-            for errors in exc.message_dict.values():
-                for error in errors:
-                    messages.error(request, error)
+            # The ledger lists every request with its own small form, so the
+            # reason is shown above the list rather than under one field.
+            for error in exc.messages:
+                messages.error(request, error)
         else:
             messages.success(request, _("Request updated."))
     else:

@@ -69,6 +69,8 @@ class IncidentAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "source", "spike_key"]
     list_filter = ["status", "severity", "incident_type", "team"]
     inlines = [IncidentStepInline, IncidentUpdateInline]
+    # Status moves go through the incident machine (pages and API), never a raw edit.
+    readonly_fields = ["status", "resolved_at"]
 
 
 @admin.register(IncidentStep)

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     extend_schema,
+    extend_schema_field,
     inline_serializer,
 )
 from rest_framework import mixins, serializers, viewsets
@@ -21,6 +22,7 @@ from .models import (
     IncidentSeverity,
     IncidentStatus,
     IncidentType,
+    SentimentLabel,
 )
 from .sentiment import score_sentiment
 
@@ -71,18 +73,15 @@ class SentimentView(APIView):
 # --- opinion signals ----------------------------------------------------------
 
 class SignalItemSerializer(serializers.Serializer):
+    """One interaction; it needs a ``score`` or a ``text`` to score (the service's rule)."""
+
     occurred_at = serializers.DateTimeField()
     score = serializers.FloatField(min_value=0, max_value=1, required=False)
-    label = serializers.ChoiceField(["negative", "neutral", "positive"], required=False)
+    label = serializers.ChoiceField(SentimentLabel.choices, required=False)
     text = serializers.CharField(max_length=MAX_TEXT_CHARS, required=False, allow_blank=True)
     source = serializers.CharField(max_length=120, required=False, allow_blank=True)
     platform_code = serializers.CharField(max_length=40, required=False, allow_blank=True)
     external_id = serializers.CharField(max_length=120, required=False, allow_blank=True)
-
-    def validate(self, attrs):
-        if "score" not in attrs and not (attrs.get("text") or "").strip():
-            raise serializers.ValidationError({"score": _("Give a score or a text to score.")})
-        return attrs
 
 
 class OpinionIngestSerializer(serializers.Serializer):
@@ -91,22 +90,34 @@ class OpinionIngestSerializer(serializers.Serializer):
 
 
 class OpinionIngestResponseSerializer(serializers.Serializer):
-    recorded = serializers.IntegerField()
-    incident = serializers.IntegerField(allow_null=True)
+    recorded = serializers.IntegerField(
+        help_text="How many items were new and stored (already-seen external ids are skipped).",
+    )
+    spike_check_queued = serializers.BooleanField(
+        help_text="Whether the team's spike check was queued. It runs in the background after "
+                  "this answer, so an incident it opens is not named here: it appears in "
+                  "GET /api/v1/compliance/incidents/?status=open.",
+    )
 
 
 class OpinionIngestView(APIView):
-    """Feed scored interactions; a negative spike opens one incident (S3.2.1)."""
+    """Feed scored interactions; a negative spike opens one incident (S3.2.1).
+
+    The signals are stored at once; the spike check runs as a background task
+    afterwards, so the answer says whether it was queued rather than naming
+    an incident.
+    """
 
     @extend_schema(request=OpinionIngestSerializer, responses=OpinionIngestResponseSerializer)
     def post(self, request):
         serializer = OpinionIngestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        signals, incident = services.opinion_ingest(
+        ingested = services.opinion_ingest(
             actor=request.user, team=serializer.validated_data["team"],
             items=serializer.validated_data["items"],
         )
-        return Response({"recorded": len(signals), "incident": incident.pk if incident else None})
+        return Response({"recorded": len(ingested.signals),
+                         "spike_check_queued": ingested.spike_check_queued})
 
 
 # --- incidents (S3.2.3) -------------------------------------------------------
@@ -144,10 +155,21 @@ class IncidentSerializer(serializers.ModelSerializer):
 class IncidentDetailSerializer(IncidentSerializer):
     steps = IncidentStepSerializer(many=True)
     updates = IncidentUpdateSerializer(many=True)
+    next_statuses = serializers.SerializerMethodField(
+        help_text="The statuses the reader may move the incident to now; empty once closed. "
+                  "Closing with steps still open needs a note.",
+    )
 
     class Meta(IncidentSerializer.Meta):
         fields = [f for f in IncidentSerializer.Meta.fields
-                  if f not in ("steps_total", "steps_done")] + ["steps", "updates"]
+                  if f not in ("steps_total", "steps_done")] + ["steps", "updates",
+                                                                 "next_statuses"]
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(IncidentStatus.choices))
+    )
+    def get_next_statuses(self, incident) -> list[str]:
+        return selectors.incident_next_statuses(self.context["request"].user, incident)
 
 
 class IncidentCreateSerializer(serializers.Serializer):
@@ -187,7 +209,7 @@ class IncidentViewSet(NumericLookupMixin, mixins.ListModelMixin, mixins.Retrieve
     @extend_schema(responses=IncidentDetailSerializer)
     def retrieve(self, request, pk=None):
         incident = get_or_404(selectors.incident_get, request.user, pk)
-        return Response(IncidentDetailSerializer(incident).data)
+        return Response(IncidentDetailSerializer(incident, context={"request": request}).data)
 
     @extend_schema(request=IncidentCreateSerializer, responses=IncidentDetailSerializer)
     def create(self, request):
@@ -195,7 +217,8 @@ class IncidentViewSet(NumericLookupMixin, mixins.ListModelMixin, mixins.Retrieve
         serializer.is_valid(raise_exception=True)
         incident = services.incident_open(actor=request.user, **serializer.validated_data)
         incident = selectors.incident_get(request.user, incident.pk)
-        return Response(IncidentDetailSerializer(incident).data, status=201)
+        return Response(IncidentDetailSerializer(incident, context={"request": request}).data,
+                        status=201)
 
     @extend_schema(request=MessageSerializer, responses=IncidentUpdateSerializer)
     @action(detail=True, methods=["post"])
@@ -239,7 +262,7 @@ class IncidentViewSet(NumericLookupMixin, mixins.ListModelMixin, mixins.Retrieve
 class PlanStepSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     owner_role = serializers.CharField(max_length=20, required=False, allow_blank=True)
-    due_offset_hours = serializers.IntegerField(min_value=0, max_value=24 * 365, default=24)
+    due_offset_hours = serializers.IntegerField(default=24)
 
 
 class StatementSerializer(serializers.Serializer):

@@ -10,7 +10,12 @@ import datetime
 from django.utils import timezone
 
 from .models import Drill, EmergencyPlan, Incident
-from .services import SPIKE_KEY_PREFIX, emergency_plan_save, opinion_ingest
+from .services import (
+    SPIKE_KEY_PREFIX,
+    emergency_plan_save,
+    opinion_signals_record,
+    opinion_spike_check,
+)
 
 PLANS = [
     {
@@ -115,6 +120,8 @@ def seed(ctx) -> None:
              "source": "weibo", "platform_code": "weibo", "external_id": f"demo-spike-{i}"}
             for i, text in enumerate(NEGATIVE_COMMENTS)
         ]
-        opinion_ingest(actor=None, team=team, items=items, now=now)
+        # Checked here rather than queued: the demo shows its incident without a worker.
+        opinion_signals_record(actor=None, team=team, items=items)
+        opinion_spike_check(team=team, now=now)
 
     ctx.say(f"risk: {len(PLANS)} emergency plans, 1 drill, 1 opinion incident")

@@ -26,6 +26,15 @@ class StatusForm(StyledForm):
     status = forms.ChoiceField(label=_("Status"), choices=IncidentStatus.choices)
     note = forms.CharField(label=_("Note"), required=False, max_length=5000)
 
+    def __init__(self, *args, offered: list[str] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if offered is not None:
+            # The select lists only the moves this user may make now; any known
+            # status still parses, so the service gives its reason for a refused one.
+            self.fields["status"].widget.choices = [
+                (value, label) for value, label in IncidentStatus.choices if value in offered
+            ]
+
 
 class DrillRunForm(StyledForm):
     ran_on = forms.DateField(label=_("Ran on"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -66,8 +75,6 @@ class PlanForm(TeamChoiceForm):
                         _("Line %(n)s: hours must be a whole number.") % {"n": number})
                 step["due_offset_hours"] = int(parts[2])
             steps.append(step)
-        if not steps:
-            raise forms.ValidationError(_("Add at least one step."))
         return steps
 
     def clean_holding_statements(self) -> list[dict]:
@@ -102,8 +109,7 @@ class DrillForm(TeamChoiceForm):
                                   required=False)
     next_due = forms.DateField(label=_("Next due"),
                                widget=forms.DateInput(attrs={"type": "date"}))
-    interval_days = forms.IntegerField(label=_("Every (days)"), min_value=1, max_value=3650,
-                                       initial=90)
+    interval_days = forms.IntegerField(label=_("Every (days)"), initial=90)
 
     def __init__(self, *args, teams=None, **kwargs):
         super().__init__(*args, teams=teams, **kwargs)

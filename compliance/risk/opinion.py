@@ -1,8 +1,8 @@
 """Negative-spike detection over scored interactions (spec S3.2.1).
 
 Pure functions: given counts for the current rolling window and for the
-baseline before it, decide whether negative opinion spikes. The service in
-``services_risk`` loads the counts and opens the incident.
+baseline before it, decide whether negative opinion spikes.
+``services.opinion_spike_check`` loads the counts and opens the incident.
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """Read side of risk: incidents, plans and drills the user may see (S3.2)."""
 
+import datetime
+
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from platforms.models import Platform
 from teams.selectors import scope_to_user_teams
@@ -15,6 +17,7 @@ from .models import (
     IncidentStep,
     IncidentUpdate,
 )
+from .transitions import INCIDENT_MACHINE
 
 
 def incidents_for(user: AbstractBaseUser, *, status: str | None = None) -> QuerySet[Incident]:
@@ -94,3 +97,20 @@ def drills_for(user: AbstractBaseUser) -> QuerySet[Drill]:
 
 def drill_get(user: AbstractBaseUser, pk: int) -> Drill:
     return drills_for(user).get(pk=pk)
+
+
+def drill_ids_due_for_reminder(today: datetime.date) -> list[int]:
+    """Ids of active drills due by ``today`` whose owner has not been reminded of that date.
+
+    For the beat job, which acts for every team (no user to scope by).
+    """
+    return list(
+        Drill.objects.filter(is_active=True, next_due__lte=today)
+        .exclude(last_reminded_for=F("next_due"))
+        .order_by("pk").values_list("pk", flat=True)
+    )
+
+
+def incident_next_statuses(user: AbstractBaseUser, incident: Incident) -> list[str]:
+    """The statuses the user may move the incident to now (what pages and the API offer)."""
+    return INCIDENT_MACHINE.targets(actor=user, team=incident.team_id, source=incident.status)

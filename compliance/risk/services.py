@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -15,11 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from compliance.privacy.models import RetentionAction
+from teams.jobs import enqueue_on_commit
 from teams.models import Membership, Task, TaskStatus, Team
 from teams.roles import Role
 from teams.selectors import user_can
 from teams.services import audit_record, task_create, task_set_status
 
+from . import tasks
 from .models import (
     OPEN_STATUSES,
     Drill,
@@ -39,8 +42,11 @@ from .models import (
 )
 from .opinion import SpikeThresholds, default_thresholds, evaluate_spike
 from .sentiment import label_for_score, score_sentiment
+from .transitions import INCIDENT_MACHINE
 
 SPIKE_KEY_PREFIX = "opinion:"
+MAX_STEP_HOURS = 24 * 365
+MAX_DRILL_INTERVAL_DAYS = 3650
 
 
 def _require(actor: AbstractBaseUser | None, team: Team, capability: str) -> None:
@@ -215,13 +221,24 @@ def opinion_spike_check(
                                        status__in=OPEN_STATUSES).first()
 
 
+class OpinionIngested(NamedTuple):
+    signals: list[OpinionSignal]
+    spike_check_queued: bool
+
+
 def opinion_ingest(
     *, actor: AbstractBaseUser | None, team: Team, items: list[dict],
-    now: datetime.datetime | None = None,
-) -> tuple[list[OpinionSignal], Incident | None]:
-    """Record scored interactions, then check for a spike."""
+) -> OpinionIngested:
+    """Record scored interactions and queue the team's spike check.
+
+    The check reads a week of signals, so it runs as ``opinion_spike_check_task``
+    after the signals are committed, never inside the caller's request. Nothing
+    new recorded (every item already seen), nothing queued.
+    """
     signals = opinion_signals_record(actor=actor, team=team, items=items)
-    return signals, opinion_spike_check(team=team, now=now)
+    if signals:
+        enqueue_on_commit(tasks.opinion_spike_check_task, team.pk)
+    return OpinionIngested(signals=signals, spike_check_queued=bool(signals))
 
 
 # --- incidents (S3.2.3) -------------------------------------------------------
@@ -288,6 +305,7 @@ def incident_open(
                     team=team, owner=step_owner, title=f"[{incident.pk}] {step.title}"[:200],
                     due_date=timezone.localdate(due_at), source=incident, created_by=actor,
                     description=incident.title,
+                    dedup_key=f"incident-step:{incident.pk}:{step.pk}",
                 )
             IncidentStep.objects.create(
                 incident=incident, order=step.order, title=step.title, owner=step_owner,
@@ -321,13 +339,25 @@ def incident_add_update(
 def incident_set_status(
     *, actor: AbstractBaseUser, incident: Incident, status: str, note: str = "",
 ) -> Incident:
+    """Move an incident along ``INCIDENT_MACHINE``; illegal moves change nothing.
+
+    Closing needs every checklist step done, or a written reason, which the
+    audit row keeps together with the number of steps left open.
+    """
     _require(actor, incident.team, "incident.manage")
-    if status not in IncidentStatus.values:
-        raise ValidationError({"status": _("Unknown status.")})
-    if status == incident.status:
-        return incident
+    note = (note or "").strip()
     with transaction.atomic():
-        previous = incident.status
+        # Locked and read afresh, so two people moving it at once cannot both pass.
+        current = Incident.objects.select_for_update().get(pk=incident.pk)
+        INCIDENT_MACHINE.check(actor=actor, team=incident.team_id, source=current.status,
+                               target=status)
+        open_steps = current.steps.filter(done_at__isnull=True).count()
+        if status == IncidentStatus.CLOSED and open_steps and not note:
+            raise ValidationError({"note": _(
+                "Checklist steps still open: %(count)s. Finish them, or write why the "
+                "incident closes anyway."
+            ) % {"count": open_steps}})
+        previous = current.status
         incident.status = status
         incident.resolved_at = (
             timezone.now() if status in (IncidentStatus.RESOLVED, IncidentStatus.CLOSED) else None
@@ -336,12 +366,14 @@ def incident_set_status(
         IncidentUpdate.objects.create(
             incident=incident, author=actor, kind=UpdateKind.STATUS,
             summary=gettext_noop("Status: %(from)s → %(to)s"),
-            params={"from": previous, "to": status}, message=note.strip(),
+            params={"from": previous, "to": status}, message=note,
         )
+        data = {"from": previous, "to": status}
+        if status == IncidentStatus.CLOSED:
+            data["open_steps"] = open_steps
         audit_record(
             actor=actor, action="incident.status", target=incident, reason=note,
-            summary=gettext_noop("Moved from %(from)s to %(to)s"),
-            data={"from": previous, "to": status},
+            summary=gettext_noop("Moved from %(from)s to %(to)s"), data=data,
         )
     return incident
 
@@ -398,6 +430,8 @@ def _clean_statements(statements) -> list[dict]:
 def _clean_steps(steps) -> list[dict]:
     if not isinstance(steps, list):
         raise ValidationError({"steps": _("A list of steps is required.")})
+    if not steps:
+        raise ValidationError({"steps": _("Add at least one step.")})
     cleaned = []
     for i, step in enumerate(steps):
         if not isinstance(step, dict) or not str(step.get("title", "")).strip():
@@ -406,10 +440,11 @@ def _clean_steps(steps) -> list[dict]:
         if role and role not in Role.values:
             raise ValidationError({"steps": _("Step %(n)s: unknown role.") % {"n": i + 1}})
         hours = step.get("due_offset_hours", 24)
-        if isinstance(hours, bool) or not isinstance(hours, int) or hours < 0:
-            raise ValidationError(
-                {"steps": _("Step %(n)s: hours must be a whole number ≥ 0.") % {"n": i + 1}}
-            )
+        if (isinstance(hours, bool) or not isinstance(hours, int)
+                or not 0 <= hours <= MAX_STEP_HOURS):
+            raise ValidationError({"steps": _(
+                "Step %(n)s: hours must be a whole number from 0 to %(max)s."
+            ) % {"n": i + 1, "max": MAX_STEP_HOURS}})
         cleaned.append({"title": str(step["title"]).strip()[:200], "owner_role": role,
                         "due_offset_hours": hours, "order": i + 1})
     return cleaned
@@ -422,17 +457,20 @@ def emergency_plan_save(
     incident_type: str,
     name: str,
     description: str = "",
+    steps: list[dict],
     holding_statements: list | None = None,
-    steps: list[dict] | None = None,
 ) -> EmergencyPlan:
-    """Create or replace the team's plan for an incident type; the editor approves it."""
+    """Create or replace the team's plan for an incident type; the editor approves it.
+
+    A plan is its checklist: it needs at least one step, and saving replaces them all.
+    """
     _require(actor, team, "emergency_plan.edit")
     if incident_type not in IncidentType.values:
         raise ValidationError({"incident_type": _("Unknown incident type.")})
     if not (name or "").strip():
         raise ValidationError({"name": _("A name is required.")})
     statements = _clean_statements(holding_statements)
-    cleaned_steps = _clean_steps(steps) if steps is not None else None
+    cleaned_steps = _clean_steps(steps)
     with transaction.atomic():
         plan, created = EmergencyPlan.objects.update_or_create(
             team=team, incident_type=incident_type,
@@ -442,11 +480,10 @@ def emergency_plan_save(
                 "approved_at": timezone.now(),
             },
         )
-        if cleaned_steps is not None:
-            plan.steps.all().delete()
-            EmergencyPlanStep.objects.bulk_create(
-                [EmergencyPlanStep(plan=plan, **s) for s in cleaned_steps]
-            )
+        plan.steps.all().delete()
+        EmergencyPlanStep.objects.bulk_create(
+            [EmergencyPlanStep(plan=plan, **s) for s in cleaned_steps]
+        )
         audit_record(
             actor=actor, action="emergency_plan.save", target=plan, team=team,
             summary=gettext_noop("Emergency plan “%(name)s” saved"), data={"name": plan.name},
@@ -461,9 +498,17 @@ def drill_create(
     plan: EmergencyPlan | None = None, owner: AbstractBaseUser | None = None,
     interval_days: int = 90,
 ) -> Drill:
+    """Schedule a drill of ``team``; its plan and owner must belong to the team."""
     _require(actor, team, "emergency_plan.edit")
+    errors = {}
     if not (title or "").strip():
-        raise ValidationError({"title": _("A title is required.")})
+        errors["title"] = _("A title is required.")
+    if (isinstance(interval_days, bool) or not isinstance(interval_days, int)
+            or not 1 <= interval_days <= MAX_DRILL_INTERVAL_DAYS):
+        errors["interval_days"] = _("Repeat every 1 to %(max)s days.") % {
+            "max": MAX_DRILL_INTERVAL_DAYS}
+    if errors:
+        raise ValidationError(errors)
     if plan is not None and plan.team_id != team.pk:
         raise ValidationError({"plan": _("The plan belongs to another team.")})
     if owner is not None and not Membership.objects.filter(team=team, user=owner).exists():
@@ -471,7 +516,7 @@ def drill_create(
     with transaction.atomic():
         drill = Drill.objects.create(
             team=team, title=title.strip()[:200], next_due=next_due, plan=plan,
-            owner=owner or actor, interval_days=max(interval_days, 1),
+            owner=owner or actor, interval_days=interval_days,
         )
         audit_record(actor=actor, action="drill.create", target=drill,
                      summary=gettext_noop("Drill “%(title)s” scheduled"),
@@ -502,28 +547,27 @@ def drill_run_record(
     return run
 
 
-def drill_reminders_send(*, today: datetime.date | None = None) -> list[Task]:
-    """Remind each due drill's owner with a task, once per due date (beat task)."""
-    today = today or timezone.localdate()
-    tasks = []
-    drills = Drill.objects.filter(is_active=True, next_due__lte=today).select_related(
-        "team", "owner"
-    )
-    for drill in drills:
-        if drill.last_reminded_for == drill.next_due:
-            continue
-        owner = drill.owner or _team_member(drill.team, Role.MANAGER, Role.ADMIN)
-        if owner is None:
-            continue
-        with transaction.atomic():
-            tasks.append(task_create(
-                team=drill.team, owner=owner, due_date=drill.next_due, source=drill,
-                title=(_("Run drill: %(title)s") % {"title": drill.title})[:200],
-            ))
-            drill.last_reminded_for = drill.next_due
-            drill.save(update_fields=["last_reminded_for"])
-    return tasks
+def drill_reminder_send(*, drill: Drill, today: datetime.date | None = None) -> Task | None:
+    """Remind a due drill's owner with a task, once per due date; None when nothing is due.
 
+    Idempotent: the task's de-duplication key names the drill, the due date and
+    the owner, so a rerun (or two racing runs) never creates a second task.
+    """
+    today = today or timezone.localdate()
+    if not drill.is_active or drill.next_due > today or drill.last_reminded_for == drill.next_due:
+        return None
+    owner = drill.owner or _team_member(drill.team, Role.MANAGER, Role.ADMIN)
+    if owner is None:
+        return None
+    with transaction.atomic():
+        task = task_create(
+            team=drill.team, owner=owner, due_date=drill.next_due, source=drill,
+            title=_("Run drill: %(title)s") % {"title": drill.title},
+            dedup_key=f"drill-reminder:{drill.pk}:{drill.next_due.isoformat()}:{owner.pk}",
+        )
+        drill.last_reminded_for = drill.next_due
+        drill.save(update_fields=["last_reminded_for"])
+    return task
 
 
 # --- retention (registered with the privacy ledger, S3.1.3) -----------------

@@ -42,11 +42,13 @@ def incident_list(request):
 def incident_detail(request, pk: int, update_form=None, status_form=None, http_status=200):
     incident = get_or_404(selectors.incident_get, request.user, pk)
     selectors.label_incident_sources([incident])
+    offered = selectors.incident_next_statuses(request.user, incident)
     return render(request, "risk/incident_detail.html", {
         "incident": incident,
         "can_manage": user_can(request.user, incident.team, "incident.manage"),
         "update_form": update_form or UpdateForm(),
-        "status_form": status_form or StatusForm(initial={"status": incident.status}),
+        "can_move": bool(offered),
+        "status_form": status_form or StatusForm(offered=offered),
     }, status=http_status)
 
 
@@ -67,11 +69,16 @@ def incident_add_update(request, pk: int):
 @require_POST
 def incident_status(request, pk: int):
     incident = get_or_404(selectors.incident_get, request.user, pk)
-    form = StatusForm(request.POST)
+    offered = selectors.incident_next_statuses(request.user, incident)
+    form = StatusForm(request.POST, offered=offered)
     if form.is_valid():
-        services.incident_set_status(actor=request.user, incident=incident,
-                                          **form.cleaned_data)
-        return redirect("risk:incident_detail", pk=pk)
+        try:
+            services.incident_set_status(actor=request.user, incident=incident,
+                                         **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            return redirect("risk:incident_detail", pk=pk)
     return incident_detail(request, pk, status_form=form, http_status=400)
 
 

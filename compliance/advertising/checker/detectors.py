@@ -14,24 +14,10 @@ from typing import Any
 
 from django.utils import timezone
 
-Span = tuple[int, int]
+from compliance.privacy import pii
+from compliance.privacy.pii import resident_id_valid as resident_id_valid  # re-exported
 
-# RULES.md PI-01; separators between the groups are tolerated, and so is a
-# country code (+86, 0086). The leading literal lets the regex engine skip
-# ahead; the character before a match is checked in Python (a lookbehind
-# would defeat that): a letter or digit there makes it an order, parcel or
-# model number, not a phone. A counter right after (件, 元…) makes it a quantity.
-MOBILE = re.compile(
-    r"1[3-9]\d(?:[\s\-]?\d{4}){2}"
-    r"(?![\d\-]|\s*(?:件|个|元|次|份|台|单|笔|万|亿|条|人|只|瓶|盒|箱|克|斤))"
-)
-# A country code right before the number (looked for behind each match, which
-# keeps the regex's fast literal start).
-_COUNTRY_CODE = re.compile(r"(?:\+|00)\s*86[\s\-]?$")
-# RULES.md PI-02: 17 digits + check character, not inside a longer run.
-RESIDENT_ID = re.compile(r"\d{17}[\dXx](?![0-9A-Za-z])")
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
+Span = tuple[int, int]
 
 # Any mention of a lottery (gates the prize-cap check).
 LOTTERY = re.compile(r"抽奖|开奖|中奖|抽取\s*\d*\s*[名位个]|抽\s*\d+\s*[名位个人]|幸运(用户|粉丝|观众)")
@@ -68,81 +54,24 @@ AD_NEGATED = re.compile(r"(?:不是|并非|绝非|非|没有|没|无|不算|不�
 # even when the paid flag was not set.
 SPONSORED = re.compile(r"品牌合作|商务合作|合作推广|赞助|恰饭|推广合作|#合作")
 PURCHASE_LINK = re.compile(r"链接|👉|https?://|购买入口|下单入口|小黄车|点击购买|戳购买")
-_DIGIT = re.compile(r"\d")
-
-
-def resident_id_valid(number: str) -> bool:
-    """GB 11643 / ISO 7064 MOD 11-2 checksum, plus a real birth date."""
-    if len(number) != 18 or not number[:17].isdigit():
-        return False
-    total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True))
-    if _ID_CHECK[total % 11] != number[17].upper():
-        return False
-    try:
-        born = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-    except ValueError:
-        return False
-    return datetime.date(1900, 1, 1) <= born <= timezone.localdate()
-
-
-def mask_mobile(value: str) -> str:
-    digits = re.sub(r"\D", "", value)
-    if len(digits) > 11 and digits.startswith(("86", "0086")):
-        digits = digits[-11:]  # +86 / 0086 country code
-    return f"{digits[:3]}****{digits[-4:]}" if len(digits) == 11 else "***"
-
-
-def mask_resident_id(value: str) -> str:
-    return f"{value[:6]}{'*' * (len(value) - 10)}{value[-4:]}" if len(value) == 18 else "***"
 
 
 # Detectors that can only fire on paid promotion: skipped otherwise.
 PAID_ONLY = frozenset({"paid_without_filing"})
 
+# A finding's matched text is shown masked like the privacy ledger shows it.
 MASKERS: dict[str, Callable[[str], str]] = {
-    "mobile_number": mask_mobile,
-    "resident_id": mask_resident_id,
+    "mobile_number": pii.mask_phone,
+    "resident_id": pii.mask_id_number,
 }
 
 
 def _mobile(text: str, **_: Any) -> list[Span]:
-    if _DIGIT.search(text) is None:
-        return []
-    spans = []
-    for m in MOBILE.finditer(text):
-        start = m.start()
-        if start >= 2 and text[start - 1] in "86- \t":
-            code = _COUNTRY_CODE.search(text, max(0, start - 7), start)
-            if code is not None:
-                start = code.start()
-        if start == 0 or not _glued_before(text, start):
-            spans.append((start, m.end()))
-    return spans
-
-
-_PHONE_LABEL = re.compile(r"(?:tel|mob|mobile|phone|cell|call)\s*[:.]?\s*$", re.IGNORECASE)
-
-
-def _glued_before(text: str, start: int) -> bool:
-    """A letter, digit, + or - right before a number makes it part of a code
-    (SN13812345678, 型号X139…), unless the letters label a phone (Tel138…)."""
-    char = text[start - 1]
-    if char.isdigit() or char in "-+_":
-        return True
-    if char.isascii() and char.isalpha():
-        return _PHONE_LABEL.search(text, max(0, start - 8), start) is None
-    return False
+    return pii.mobile_spans(text)
 
 
 def _resident_id(text: str, **_: Any) -> list[Span]:
-    if _DIGIT.search(text) is None:
-        return []
-    return [
-        m.span() for m in RESIDENT_ID.finditer(text)
-        # Letters may precede an ID (ID330106…, 身份证号:…); a digit may not.
-        if (m.start() == 0 or not text[m.start() - 1].isdigit())
-        and resident_id_valid(m.group(0))
-    ]
+    return pii.resident_id_spans(text)
 
 
 def has_ad_label(text: str) -> bool:

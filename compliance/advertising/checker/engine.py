@@ -169,6 +169,11 @@ class Finding:
             "basis": self.basis_zh if zh else self.basis_en,
         }
 
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Finding:
+        """The finding a stored record (``to_record``) was made from."""
+        return cls(**{name: record[name] for name in cls.__dataclass_fields__})
+
     def to_record(self) -> dict[str, Any]:
         """Both languages, for storage: each reader later sees their own."""
         return {

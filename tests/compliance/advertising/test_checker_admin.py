@@ -68,3 +68,50 @@ def test_deleting_a_term_in_admin_bumps_the_version(users):
 
     assert RuleSet.objects.get(name="default").version == before + 1
     assert check_text("国徽图案礼盒").findings == []
+
+
+# --- admin: patterns are validated, never silently dropped ---------------------------
+
+def _rule_data(rule, **changes):
+    data = {
+        "ruleset": rule.ruleset_id, "code": rule.code, "category": rule.category,
+        "severity": rule.severity, "detector": rule.detector, "basis_zh": rule.basis_zh,
+        "basis_en": rule.basis_en, "message_zh": rule.message_zh, "message_en": rule.message_en,
+        "unless_pattern": rule.unless_pattern, "params": "{}", "enabled": "on",
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize(("pattern", "valid"), [("ZL\\d{8,}", True), ("(unclosed", False), ("[z-a]", False)])
+def test_admin_rule_form_validates_the_unless_pattern(users, pattern, valid):
+    model_admin = admin.site._registry[Rule]
+    rule = Rule.objects.get(code="FA-02")
+    form_class = model_admin.get_form(_request(users["admin"]), rule, change=True)
+
+    form = form_class(_rule_data(rule, unless_pattern=pattern), instance=rule)
+
+    assert form.is_valid() is valid
+    if not valid:
+        assert "unless_pattern" in form.errors
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "valid"),
+    [
+        ("re-only(", "word", True),  # a plain word is not compiled
+        ("最(好|佳)", "regex", True),
+        ("最(好|佳", "regex", False),
+        ("*bad", "exempt_regex", False),
+    ],
+)
+def test_admin_term_form_validates_patterns(users, text, kind, valid):
+    model_admin = admin.site._registry[Term]
+    rule = Rule.objects.get(code="AB-01")
+    form_class = model_admin.get_form(_request(users["admin"]), None, change=False)
+
+    form = form_class({"rule": rule.pk, "text": text, "kind": kind, "note": "", "enabled": "on"})
+
+    assert form.is_valid() is valid, form.errors
+    if not valid:
+        assert "text" in form.errors

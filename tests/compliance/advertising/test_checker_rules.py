@@ -1,7 +1,7 @@
 """The rule catalogue of RULES.md: every ✗ example is flagged, every ✓ one is not (S3.1.1, S3.1.2)."""
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from compliance.advertising import checker, services
@@ -312,8 +312,6 @@ def test_only_rule_managers_edit_rules(users):
 
 
 def test_a_broken_admin_pattern_is_rejected(users):
-    from django.core.exceptions import ValidationError
-
     with pytest.raises(ValidationError) as exc:
         services.term_add(
             actor=users["admin"], rule=Rule.objects.get(code="FA-01"), text="([", kind=TermKind.REGEX
@@ -338,3 +336,12 @@ def test_compiled_rules_are_reused_until_the_version_changes(users):
     services.term_add(actor=users["admin"], rule=Rule.objects.get(code="AB-02"), text="天花板级")
 
     assert checker.compiled_rules() is not first
+
+
+def test_rule_update_service_refuses_a_broken_unless_pattern(users):
+    rule = Rule.objects.get(code="FA-02")
+    with pytest.raises(ValidationError) as exc:
+        services.rule_update(actor=None, rule=rule, unless_pattern="(ZL")
+    assert "unless_pattern" in exc.value.message_dict
+    rule.refresh_from_db()
+    assert rule.unless_pattern != "(ZL"

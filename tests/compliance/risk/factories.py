@@ -1,12 +1,11 @@
-"""Factories for risk and privacy records (compliance part B)."""
+"""Factories for risk records: emergency plans and their steps, and a spike's incident."""
 
 import datetime
 
 import factory
-from django.utils import timezone
 
-from compliance.privacy.models import ConsentRecord, DataSubjectRequest
 from compliance.risk.models import EmergencyPlan, EmergencyPlanStep
+from compliance.risk.services import opinion_ingest, opinion_spike_check
 from tests.factories import TeamFactory
 
 
@@ -33,28 +32,25 @@ class EmergencyPlanStepFactory(factory.django.DjangoModelFactory):
     due_offset_hours = 4
 
 
-class ConsentRecordFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ConsentRecord
-
-    team = factory.SubFactory(TeamFactory)
-    subject_ref = factory.Sequence(lambda n: f"member-{n}")
-    subject_name = "张小明"
-    subject_phone = "13812345678"
-    subject_id_number = "11010519491231002X"
-    purpose = "会员营销短信"
-    data_categories = factory.LazyFunction(lambda: ["contact", "marketing"])
-    notice_version = "v2.1"
-    channel = "小程序"
-    consented_at = factory.LazyFunction(timezone.now)
+SPIKE_NOW = datetime.datetime(2026, 6, 1, 4, 0, tzinfo=datetime.UTC)
 
 
-class DataSubjectRequestFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = DataSubjectRequest
-
-    team = factory.SubFactory(TeamFactory)
-    subject_ref = "member-1"
-    kind = "access"
-    received_at = factory.LazyFunction(timezone.now)
-    due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=21))
+def spike_incident(team):
+    """The incident spike detection opens after calm days and 8 negative comments on Weibo."""
+    calm = [
+        {"occurred_at": SPIKE_NOW - datetime.timedelta(hours=h), "score": 0.8,
+         "label": "positive", "source": "weibo", "platform_code": "weibo",
+         "external_id": f"calm-{h}-{i}"}
+        for h in range(2, 100, 6) for i in range(5)
+    ]
+    negatives = [
+        {"occurred_at": SPIKE_NOW - datetime.timedelta(minutes=5, seconds=i), "score": 0.05,
+         "label": "negative", "source": "weibo", "platform_code": "weibo",
+         "external_id": f"neg-{i}"}
+        for i in range(8)
+    ]
+    opinion_ingest(actor=None, team=team, items=calm)
+    opinion_ingest(actor=None, team=team, items=negatives)
+    incident = opinion_spike_check(team=team, now=SPIKE_NOW)
+    assert incident is not None
+    return incident

@@ -9,14 +9,14 @@ from django.utils import timezone
 from compliance.risk.models import Drill, EmergencyPlan, Incident, IncidentStep
 from compliance.risk.services import (
     drill_create,
-    drill_reminders_send,
+    drill_reminder_send,
     drill_run_record,
     emergency_plan_save,
     incident_open,
     incident_set_status,
     incident_step_set_done,
 )
-from teams.models import Task, TaskStatus
+from teams.models import Task, TaskStatus, Team
 
 STEPS = [
     {"title": "联系平台客服", "owner_role": "marketer", "due_offset_hours": 2},
@@ -87,8 +87,9 @@ def test_drill_reminder_creates_one_task_per_due_date(team, users, plan):
     today = timezone.localdate()
     drill = drill_create(actor=users["manager"], team=team, title="封号应急演练", plan=plan,
                          next_due=today, owner=users["reviewer"], interval_days=30)
-    assert len(drill_reminders_send(today=today)) == 1
-    assert drill_reminders_send(today=today) == []
+    assert drill_reminder_send(drill=drill, today=today) is not None
+    drill.refresh_from_db()
+    assert drill_reminder_send(drill=drill, today=today) is None
     task = Task.objects.get(owner=users["reviewer"], title__contains="封号应急演练")
     assert task.due_date == today
 
@@ -254,7 +255,9 @@ def test_drill_page_schedules_and_records_runs(team, users, plan, client_as):
 def test_beat_tasks_for_spikes_and_drills(team, users, plan):
     from compliance.risk.tasks import drill_reminders_task, opinion_spike_check_all_task
 
-    assert opinion_spike_check_all_task.delay().get() == []
+    # One check per team is enqueued; without signals none opens an incident.
+    assert opinion_spike_check_all_task.delay().get() == Team.objects.count()
+    assert not Incident.objects.exists()
     Drill.objects.create(team=team, plan=plan, title="到期演练", owner=users["reviewer"],
                          next_due=timezone.localdate())
     assert drill_reminders_task.delay().get() == 1

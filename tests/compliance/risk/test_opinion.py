@@ -48,13 +48,15 @@ def test_spike_opens_one_incident_with_plan_steps(team, users):
     plan = EmergencyPlanFactory(team=team, incident_type="negative_publicity", name="负面舆情")
     EmergencyPlanStepFactory(plan=plan, title="评估舆情规模", owner_role="manager", order=1)
     EmergencyPlanStepFactory(plan=plan, title="发布致歉声明", owner_role="reviewer", order=2)
-    opinion_ingest(actor=None, team=team, items=_baseline(), now=NOW)
+    opinion_ingest(actor=None, team=team, items=_baseline())
+    assert opinion_spike_check(team=team, now=NOW) is None
     assert not Incident.objects.exists()
 
-    _signals, incident = opinion_ingest(
-        actor=None, team=team, now=NOW,
+    opinion_ingest(
+        actor=None, team=team,
         items=_items(8, "negative", 10) + _items(4, "positive", 10),
     )
+    incident = opinion_spike_check(team=team, now=NOW)
     assert incident is not None
     assert incident.incident_type == "negative_publicity"
     assert incident.source == "weibo"
@@ -64,10 +66,8 @@ def test_spike_opens_one_incident_with_plan_steps(team, users):
     assert all(s.task_id for s in incident.steps.all())
 
     # More negative comments in the same spike: same incident, one more timeline entry.
-    _signals, again = opinion_ingest(
-        actor=None, team=team, now=NOW + datetime.timedelta(minutes=5),
-        items=_items(5, "negative", 2, start=100),
-    )
+    opinion_ingest(actor=None, team=team, items=_items(5, "negative", 2, start=100))
+    again = opinion_spike_check(team=team, now=NOW + datetime.timedelta(minutes=5))
     assert again.pk == incident.pk
     assert Incident.objects.count() == 1
     assert IncidentUpdate.objects.filter(incident=incident).count() == 2
@@ -78,18 +78,20 @@ def test_no_spike_when_negatives_are_usual_for_the_team(team):
     opinion_ingest(actor=None, team=team, items=[
         item for h in range(2, 24 * 7, 2) for item in _items(3, "negative", h * 60, start=h)
         + _items(3, "positive", h * 60, start=h)
-    ], now=NOW)
-    _s, incident = opinion_ingest(
-        actor=None, team=team, now=NOW,
+    ])
+    opinion_ingest(
+        actor=None, team=team,
         items=_items(3, "negative", 5, start=999) + _items(3, "positive", 5, start=999),
     )
+    incident = opinion_spike_check(team=team, now=NOW)
     assert incident is None
 
 
 @pytest.mark.django_db
 def test_team_rule_thresholds_and_switch_off(team):
     OpinionAlertRule.objects.create(team=team, min_negative_count=20)
-    _s, incident = opinion_ingest(actor=None, team=team, items=_items(10, "negative", 5), now=NOW)
+    opinion_ingest(actor=None, team=team, items=_items(10, "negative", 5))
+    incident = opinion_spike_check(team=team, now=NOW)
     assert incident is None
     OpinionAlertRule.objects.filter(team=team).update(min_negative_count=5, is_active=False)
     assert opinion_spike_check(team=team, now=NOW) is None
@@ -101,22 +103,26 @@ def test_team_rule_thresholds_and_switch_off(team):
 def test_ingest_skips_duplicates_and_scores_texts(team):
     items = [{"occurred_at": NOW.isoformat(), "text": "质量太差了，再也不买了",
               "source": "douyin", "external_id": "c1"}]
-    opinion_ingest(actor=None, team=team, items=items, now=NOW)
-    opinion_ingest(actor=None, team=team, items=items, now=NOW)
+    opinion_ingest(actor=None, team=team, items=items)
+    opinion_ingest(actor=None, team=team, items=items)
     signal = OpinionSignal.objects.get()
     assert signal.label == "negative"
     assert signal.score < 0.35
 
 
-def test_api_ingest_opens_incident_and_rejects_bad_input(team, users, other_team, api_as):
+def test_api_ingest_opens_incident_and_rejects_bad_input(team, users, other_team, api_as,
+                                                         django_capture_on_commit_callbacks):
     client = api_as(users["marketer"])
     url = "/api/v1/compliance/opinion/signals/"
     items = [{"occurred_at": timezone.now().isoformat(), "text": "太差了，千万别买",
               "source": "weibo", "external_id": f"x{i}"} for i in range(6)]
-    response = client.post(url, {"team": team.pk, "items": items}, format="json")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"team": team.pk, "items": items}, format="json")
     assert response.status_code == 200
     assert response.json()["recorded"] == 6
-    assert Incident.objects.filter(pk=response.json()["incident"], team=team).exists()
+    # The spike check ran as a task once the signals were committed.
+    assert response.json()["spike_check_queued"] is True
+    assert Incident.objects.filter(team=team).exists()
 
     bad = client.post(url, {"team": team.pk, "items": [{"occurred_at": "yesterday"}]},
                       format="json")
@@ -131,7 +137,8 @@ def test_api_ingest_opens_incident_and_rejects_bad_input(team, users, other_team
 
 @pytest.mark.django_db
 def test_repeated_checks_of_the_same_window_add_no_timeline_noise(team):
-    _s, incident = opinion_ingest(actor=None, team=team, items=_items(6, "negative", 5), now=NOW)
+    opinion_ingest(actor=None, team=team, items=_items(6, "negative", 5))
+    incident = opinion_spike_check(team=team, now=NOW)
     assert incident is not None
     for _ in range(3):
         assert opinion_spike_check(team=team, now=NOW).pk == incident.pk
