@@ -32,8 +32,9 @@ class PlatformAccountAdmin(SimpleHistoryAdmin):
     list_filter = ["platform", "connector", "verification_status", "needs_reconnection", "team"]
     list_select_related = ["platform", "team"]
     exclude = ["credentials_ciphertext"]
-    readonly_fields = ["last_sync_at", "last_checked_at", "last_error", "last_error_kind",
-                       "last_error_code", "last_error_at", "token_expires_at"]
+    readonly_fields = ["last_sync_at", "health_check_requested_at", "last_checked_at",
+                       "last_check_ok", "last_error", "last_error_kind", "last_error_code",
+                       "last_error_at", "token_expires_at"]
     inlines = [QualificationDocumentInline]
 
 

@@ -1,14 +1,13 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from teams.models import Team
-from teams.selectors import teams_visible_to, user_can
+from teams.doors import TeamField
 
 from . import selectors, services
 from .models import (
@@ -106,7 +105,12 @@ class DocumentSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "number", "file", "issued_on", "expires_on", "is_expired",
                   "uploaded_at"]
         read_only_fields = ["id", "uploaded_at"]
-        extra_kwargs = {"kind": {"choices": DocumentKind.choices}, "file": {"required": False}}
+        extra_kwargs = {
+            "kind": {"choices": DocumentKind.choices},
+            "file": {"required": False},
+            # "Every document has an expiry date" is the service's rule (S2.2.2).
+            "expires_on": {"required": False, "allow_null": True},
+        }
 
 
 class CredentialsField(serializers.DictField):
@@ -118,20 +122,12 @@ class CredentialsField(serializers.DictField):
         super().__init__(child=serializers.CharField(max_length=500), **kwargs)
 
 
-class VisibleTeamField(serializers.PrimaryKeyRelatedField):
-    """A team id the caller can see; any other id is "does not exist"."""
-
-    def get_queryset(self):
-        request = self.context.get("request")
-        return teams_visible_to(request.user) if request else Team.objects.none()
-
-
 class PlatformAccountSerializer(serializers.ModelSerializer):
     platform = serializers.SlugRelatedField(
         slug_field="code", queryset=Platform.objects.all(),
         error_messages={"does_not_exist": gettext_lazy("Unknown platform: {value}.")},
     )
-    team = VisibleTeamField(required=False)
+    team = TeamField(required=False)
     credentials = CredentialsField()
     has_credentials = serializers.BooleanField(read_only=True)
     documents = DocumentSerializer(many=True, read_only=True)
@@ -153,7 +149,11 @@ class PlatformAccountSerializer(serializers.ModelSerializer):
             "needs_reconnection", "last_sync_at", "last_checked_at", "last_error",
             "last_error_code", "token_expires_at",
         ]
-        extra_kwargs = {"connector": {"choices": ConnectorKind.choices}}
+        extra_kwargs = {
+            "connector": {"choices": ConnectorKind.choices},
+            # "An account needs a handle" is the service's rule, said the same on the page.
+            "handle": {"required": False, "allow_blank": True},
+        }
         # Uniqueness of (team, platform, handle) is the service's rule; the
         # automatic validator would make ``team`` mandatory.
         validators: list = []
@@ -161,6 +161,26 @@ class PlatformAccountSerializer(serializers.ModelSerializer):
     def get_can_publish(self, account) -> dict:
         allowed, reasons = selectors.account_can_publish(account)
         return {"allowed": allowed, "reasons": reasons}
+
+
+class AccountHealthSerializer(serializers.Serializer):
+    """The last connection check as the health page shows it."""
+
+    ok = serializers.SerializerMethodField()
+    checking = serializers.BooleanField(source="health_check_under_way")
+    detail = serializers.SerializerMethodField()
+    checked_at = serializers.DateTimeField(source="last_checked_at", allow_null=True)
+    token_expires_at = serializers.DateTimeField(allow_null=True)
+    needs_reconnection = serializers.BooleanField()
+
+    def get_ok(self, account) -> bool | None:
+        """Whether the last finished check succeeded; null before the first."""
+        return account.last_check_ok
+
+    def get_detail(self, account) -> str:
+        if account.health_check_under_way:
+            return _("A check is under way.")
+        return account.last_check_summary
 
 
 class VerificationSerializer(serializers.Serializer):
@@ -185,23 +205,13 @@ class PlatformAccountViewSet(
     def get_queryset(self):
         return selectors.accounts_for_user(self.request.user)
 
-    def _team_for_create(self, data):
-        team = data.get("team")
-        if team is not None:
-            return team
-        editable = [t for t in teams_visible_to(self.request.user)
-                    if user_can(self.request.user, t, "platform_account.edit")]
-        if len(editable) == 1:
-            return editable[0]
-        raise ValidationError({"team": _("Say which team the account belongs to.")})
-
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         account = services.account_create(
-            actor=request.user, team=self._team_for_create(data), platform=data["platform"],
-            handle=data["handle"], connector=data.get("connector", ConnectorKind.SANDBOX),
+            actor=request.user, team=data.get("team"), platform=data["platform"],
+            handle=data.get("handle", ""), connector=data.get("connector", ConnectorKind.SANDBOX),
             external_id=data.get("external_id", ""),
             enterprise_certificate_number=data.get("enterprise_certificate_number", ""),
             credentials=data.get("credentials"),
@@ -217,10 +227,6 @@ class PlatformAccountViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         credentials = data.pop("credentials", None)
-        for immutable in ("team", "platform"):
-            value = data.pop(immutable, None)
-            if value is not None and value != getattr(account, immutable):
-                raise ValidationError({immutable: _("This cannot change; create a new account.")})
         services.account_update(
             actor=request.user, account=account, credentials=credentials, **data
         )
@@ -253,28 +259,19 @@ class PlatformAccountViewSet(
         data = payload.validated_data
         document = services.document_add(
             actor=request.user, account=account, kind=data["kind"],
-            expires_on=data["expires_on"], number=data.get("number", ""),
+            expires_on=data.get("expires_on"), number=data.get("number", ""),
             issued_on=data.get("issued_on"), file=data.get("file"),
         )
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=inline_serializer(
-        name="AccountHealth",
-        fields={
-            "ok": serializers.BooleanField(),
-            "detail": serializers.CharField(),
-            "token_expires_at": serializers.DateTimeField(allow_null=True),
-            "needs_reconnection": serializers.BooleanField(),
-        },
-    ))
-    @action(detail=True, methods=["post"])
+    @extend_schema(methods=["GET"], responses=AccountHealthSerializer)
+    @extend_schema(methods=["POST"], request=None, responses={202: AccountHealthSerializer})
+    @action(detail=True, methods=["get", "post"])
     def health(self, request, pk=None):
-        """Run the connector's health check now."""
+        """The connection's last check (GET), or start a new check in the background (POST)."""
         account = self.get_object()
-        result, error = services.account_check_health(actor=request.user, account=account)
-        return Response({
-            "ok": result is not None,
-            "detail": result.detail if result else error,
-            "token_expires_at": account.token_expires_at,
-            "needs_reconnection": account.needs_reconnection,
-        })
+        if request.method == "GET":
+            return Response(AccountHealthSerializer(account).data)
+        services.account_request_health_check(actor=request.user, account=account)
+        account = self.get_queryset().get(pk=account.pk)
+        return Response(AccountHealthSerializer(account).data, status=status.HTTP_202_ACCEPTED)

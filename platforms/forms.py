@@ -2,6 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from teams.doors import TeamChoiceForm
+
 from .models import ConnectorKind, DocumentKind, Platform, VerificationStatus
 from .recommender import AGE_BANDS
 
@@ -64,12 +66,14 @@ class RecommendForm(forms.Form):
         return data
 
 
-class AccountForm(forms.Form):
+class AccountForm(TeamChoiceForm):
+    """A new account's fields; which team it lands in and every rule are the service's."""
+
     platform = forms.ModelChoiceField(
         label=_("Platform"), queryset=Platform.objects.filter(is_active=True),
         to_field_name="code",
     )
-    handle = forms.CharField(label=_("Handle"), max_length=120)
+    handle = forms.CharField(label=_("Handle"), max_length=120, required=False)
     external_id = forms.CharField(label=_("External id"), max_length=120, required=False)
     connector = forms.ChoiceField(label=_("Connector"), choices=ConnectorKind.choices)
     enterprise_certificate_number = forms.CharField(
@@ -85,6 +89,11 @@ class AccountForm(forms.Form):
         help_text=_("Stored encrypted; never shown again."),
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Left empty, the service picks the user's only team or asks for one.
+        self.fields["team"].required = False
+
     def credentials(self) -> dict | None:
         app_id = self.cleaned_data.get("app_id", "").strip()
         secret = self.cleaned_data.get("app_secret", "").strip()
@@ -94,8 +103,10 @@ class AccountForm(forms.Form):
 
 
 class AccountEditForm(AccountForm):
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # An account keeps its team and platform.
+        del self.fields["team"]
         del self.fields["platform"]
         self.fields["app_secret"].help_text = _(
             "Stored encrypted; leave both empty to keep the current credentials."
@@ -108,9 +119,9 @@ class DocumentForm(forms.Form):
     issued_on = forms.DateField(
         label=_("Issued on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    # Every document is valid until a date (S2.2.2).
+    # Every document is valid until a date (S2.2.2): the service says so when it is missing.
     expires_on = forms.DateField(
-        label=_("Expires on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     file = forms.FileField(label=_("File"), required=False)
 

@@ -299,7 +299,13 @@ class PlatformAccount(models.Model):
     credentials_ciphertext = models.TextField(_("encrypted credentials"), blank=True, editable=False)
     needs_reconnection = models.BooleanField(_("needs reconnection"), default=False)
     last_sync_at = models.DateTimeField(_("last successful sync"), null=True, blank=True)
+    # A person asked for a connection check (page or API); it is under way until
+    # ``last_checked_at`` passes this moment.
+    health_check_requested_at = models.DateTimeField(
+        _("connection check requested at"), null=True, blank=True
+    )
     last_checked_at = models.DateTimeField(_("last checked"), null=True, blank=True)
+    last_check_ok = models.BooleanField(_("last check succeeded"), null=True, blank=True)
     # Technical detail of the last connector failure (for support, admin only);
     # pages show ``last_error_summary``, translated, from its kind and code.
     last_error = models.TextField(_("last error"), blank=True)
@@ -340,10 +346,37 @@ class PlatformAccount(models.Model):
         return bool(self.credentials_ciphertext)
 
     @property
+    def health_check_under_way(self) -> bool:
+        requested = self.health_check_requested_at
+        return requested is not None and (
+            self.last_checked_at is None or self.last_checked_at < requested
+        )
+
+    @property
     def last_error_summary(self) -> str:
         if not self.last_error:
             return ""
         return error_summary(self.last_error_kind, self.last_error_code)
+
+    @property
+    def last_check_summary(self) -> str:
+        """What the last finished connection check found, translated; empty before the first."""
+        if self.last_check_ok:
+            return str(_("The connection works."))
+        if self.last_check_ok is None:
+            return ""
+        if self.last_error_kind == ConnectorErrorKind.TRANSIENT:
+            # The check's retries are spent: nothing tries again until someone asks.
+            summary = str(_(
+                "The platform did not answer or was busy, also when asked again; "
+                "check again later."
+            ))
+            if self.last_error_code:
+                return _("%(summary)s (error code %(code)s)") % {
+                    "summary": summary, "code": self.last_error_code,
+                }
+            return summary
+        return self.last_error_summary or str(_("The last call to the platform failed."))
 
 
 def document_upload_to(instance: "QualificationDocument", filename: str) -> str:

@@ -4,7 +4,7 @@ import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -145,13 +145,14 @@ def account_can_publish(
     return not reasons, reasons
 
 
-def accounts_expiring(within_days: int = 30, today: datetime.date | None = None):
-    """Accounts with a document or certification expiring within the window, or expired."""
-    today = today or timezone.localdate()
+def account_ids_expiring(within_days: int, today: datetime.date) -> list[int]:
+    """Ids of accounts with a document or certification expiring within the window, or expired.
+
+    For the daily expiry job (every team's accounts), which checks each id in a task of its own.
+    """
     horizon = today + datetime.timedelta(days=within_days)
-    return (
+    return list(
         PlatformAccount.objects.filter(
-            certification_expires_on__lte=horizon
-        )
-        | PlatformAccount.objects.filter(documents__expires_on__lte=horizon)
-    ).distinct().select_related("platform", "team", "owner").prefetch_related("documents")
+            Q(certification_expires_on__lte=horizon) | Q(documents__expires_on__lte=horizon)
+        ).order_by("pk").values_list("pk", flat=True).distinct()
+    )

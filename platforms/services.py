@@ -7,17 +7,18 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from teams.jobs import enqueue_on_commit
 from teams.models import Membership, Task, Team
 from teams.roles import Role
-from teams.selectors import user_can
+from teams.selectors import teams_where, user_can
 from teams.services import audit_record, task_create
+from teams.transitions import SYSTEM
 
 from .connectors import (
     AuthConnectorError,
@@ -25,6 +26,7 @@ from .connectors import (
     HealthResult,
     PublishContent,
     PublishResult,
+    TransientConnectorError,
     connector_for,
 )
 from .crypto import (
@@ -42,6 +44,7 @@ from .models import (
     VerificationStatus,
 )
 from .selectors import account_can_publish, account_document_checklist
+from .transitions import verification_machine
 
 logger = logging.getLogger("campaignops.platforms")
 
@@ -104,10 +107,21 @@ def _validate_account(*, platform: Platform | None, connector: str, handle: str)
         raise ValidationError(errors)
 
 
+def _team_for_new_account(actor: AbstractBaseUser | None, team: Team | None) -> Team:
+    """The team named, else the one team where the actor may edit accounts."""
+    if team is not None:
+        return team
+    if actor is not None:
+        editable = teams_where(actor, "platform_account.edit")
+        if len(editable) == 1:
+            return editable[0]
+    raise ValidationError({"team": _("Say which team the account belongs to.")})
+
+
 def account_create(
     *,
     actor: AbstractBaseUser | None,
-    team: Team,
+    team: Team | None = None,
     platform: Platform | None,
     handle: str,
     connector: str = ConnectorKind.SANDBOX,
@@ -116,7 +130,13 @@ def account_create(
     owner: AbstractBaseUser | None = None,
     credentials: dict | None = None,
 ) -> PlatformAccount:
-    """Register a team's account on a platform; credentials are stored encrypted."""
+    """Register a team's account on a platform; credentials are stored encrypted.
+
+    Without ``team`` the account goes to the one team where the actor may edit
+    accounts; with none or several such teams, ``team`` is a field error.
+    Whichever door is used, the same team is chosen.
+    """
+    team = _team_for_new_account(actor, team)
     _require(actor, team, "platform_account.edit")
     _validate_account(platform=platform, connector=connector, handle=handle)
     cleaned = _clean_credentials(connector, credentials)
@@ -145,11 +165,24 @@ def account_update(
     credentials: dict | None = None,
     **changes,
 ) -> PlatformAccount:
-    """Change an account's details; new credentials replace the old (write-only)."""
+    """Change an account's details; new credentials replace the old (write-only).
+
+    The team and platform of an account never change: naming the ones it has is
+    accepted, naming others is a field error.
+    """
     _require(actor, account.team_id, "platform_account.edit")
+    errors = {}
+    for immutable in ("team", "platform"):
+        if immutable not in changes:
+            continue
+        value = changes.pop(immutable)
+        current = getattr(account, f"{immutable}_id")
+        if value is not None and getattr(value, "pk", value) != current:
+            errors[immutable] = _("This cannot change; create a new account.")
     unknown = set(changes) - set(ACCOUNT_FIELDS)
-    if unknown:
-        raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
+    errors.update({name: _("This field cannot be changed here.") for name in unknown})
+    if errors:
+        raise ValidationError(errors)
     connector = changes.get("connector", account.connector)
     handle = changes.get("handle", account.handle)
     _validate_account(platform=account.platform, connector=connector, handle=handle)
@@ -207,29 +240,40 @@ def account_set_verification(
     certification_expires_on: datetime.date | None = None,
     reason: str = "",
 ) -> PlatformAccount:
-    """Record the platform's verdict on the account's enterprise certification (S2.2.2)."""
-    if actor is not None and not user_can(actor, account.team_id, "platform_account.verify"):
-        raise PermissionDenied(_("Only managers and administrators record verification."))
-    if status not in VerificationStatus.values:
-        raise ValidationError({"verification_status": _("Unknown verification status.")})
-    if status == VerificationStatus.VERIFIED and (
-        certification_expires_on is not None and certification_expires_on < timezone.localdate()
-    ):
-        raise ValidationError(
-            {"certification_expires_on": _("The certification expiry date is in the past.")}
-        )
+    """Move the account's verification status (S2.2.2), only as ``verification_machine`` allows.
+
+    An illegal move is a ``verification_status`` field error and a move the
+    actor's role may not make is ``PermissionDenied``; either way nothing
+    changes. The dates are recorded with a move to verified, ignored otherwise.
+    """
     with transaction.atomic():
-        old = account.verification_status
+        current = (
+            PlatformAccount.objects.select_for_update()
+            .values_list("verification_status", flat=True).get(pk=account.pk)
+        )
+        verification_machine.check(
+            actor=actor, team=account.team_id, source=current, target=status
+        )
+        if status == VerificationStatus.VERIFIED and (
+            certification_expires_on is not None
+            and certification_expires_on < timezone.localdate()
+        ):
+            raise ValidationError(
+                {"certification_expires_on": _("The certification expiry date is in the past.")}
+            )
         account.verification_status = status
+        # The dates are the platform's verdict: recorded with "verified" only.
         if status == VerificationStatus.VERIFIED:
             account.verified_on = verified_on or timezone.localdate()
-        if certification_expires_on is not None:
-            account.certification_expires_on = certification_expires_on
-        account.save(update_fields=["verification_status", "verified_on", "certification_expires_on"])
+            if certification_expires_on is not None:
+                account.certification_expires_on = certification_expires_on
+        account.save(
+            update_fields=["verification_status", "verified_on", "certification_expires_on"]
+        )
         audit_record(
             actor=actor, action="platform_account.verification", target=account, reason=reason,
             summary=gettext_noop("Verification status %(from)s → %(to)s"),
-            data={"from": old, "to": status},
+            data={"from": current, "to": status},
         )
     return account
 
@@ -310,25 +354,56 @@ def account_record_sync(*, account: PlatformAccount, token_expires_at=None) -> N
     account.save(update_fields=fields)
 
 
-def account_check_health(
-    *, actor: AbstractBaseUser | None, account: PlatformAccount
-) -> tuple[HealthResult | None, str]:
-    """Ask the connector whether the connection works; never raises a connector error.
+def account_request_health_check(
+    *, actor: AbstractBaseUser, account: PlatformAccount
+) -> PlatformAccount:
+    """Start a connection check in the background; the account shows it under way until it ends.
 
-    Returns (result, "") on success and (None, message) on failure.
+    Anyone who sees the account may ask. The check itself runs in
+    ``account_health_sync_task`` once this transaction has committed.
     """
-    if actor is not None and not user_can(actor, account.team_id, "view"):
+    from .tasks import account_health_sync_task  # tasks call these services
+
+    if not user_can(actor, account.team_id, "view"):
         raise PermissionDenied(_("You may not check this account."))
+    with transaction.atomic():
+        account.health_check_requested_at = timezone.now()
+        account.save(update_fields=["health_check_requested_at"])
+        enqueue_on_commit(account_health_sync_task, account.pk)
+    return account
+
+
+def _finish_health_check(account: PlatformAccount, *, ok: bool) -> None:
     account.last_checked_at = timezone.now()
-    account.save(update_fields=["last_checked_at"])
+    account.last_check_ok = ok
+    account.save(update_fields=["last_checked_at", "last_check_ok"])
+
+
+def account_health_check(
+    *, account: PlatformAccount, retry_transient: bool = False
+) -> HealthResult | None:
+    """Ask the connector whether the connection works and record the answer on the account.
+
+    Every failure is recorded on the account (an auth failure flags it for
+    reconnection). A transient failure is raised again when ``retry_transient``
+    — the check stays under way for the caller to retry later; otherwise, and
+    for auth and permanent failures, the check ends failed and None is returned.
+    """
     try:
         result = connector_for(account).health_check()
+    except TransientConnectorError as exc:
+        account_record_connector_error(account=account, error=exc)
+        if retry_transient:
+            raise
+        _finish_health_check(account, ok=False)
+        return None
     except ConnectorError as exc:
         account_record_connector_error(account=account, error=exc)
-        # A translated summary; the technical text stays in logs and admin.
-        return None, account.last_error_summary
+        _finish_health_check(account, ok=False)
+        return None
     account_record_sync(account=account, token_expires_at=result.token_expires_at)
-    return result, ""
+    _finish_health_check(account, ok=True)
+    return result
 
 
 def account_publish(
@@ -367,57 +442,77 @@ def _expiry_recipients(account: PlatformAccount) -> list[AbstractBaseUser]:
     return list({user.pk: user for user in people}.values())
 
 
-def accounts_check_expiry(*, today: datetime.date | None = None) -> dict[str, int]:
-    """Warn 30 days ahead; mark verified accounts expired when a document or certification lapses.
+def _lapsing(
+    account: PlatformAccount, today: datetime.date
+) -> list[tuple[str, str, datetime.date]]:
+    """(code, label, date) of what lapses: the certification and each required document."""
+    lapsing = []
+    if account.certification_expires_on:
+        lapsing.append(
+            ("certification", _("enterprise certification"), account.certification_expires_on)
+        )
+    for row in account_document_checklist(account, today):
+        if row.document is not None and row.document.expires_on:
+            lapsing.append((row.kind, row.label, row.document.expires_on))
+    return lapsing
 
-    Idempotent: the same warning is never handed out twice while open, and an
-    account already marked expired stays as it is.
+
+def account_check_expiry(*, account_id: int, today: datetime.date) -> dict[str, int]:
+    """Warn 30 days before an account's qualification lapses; mark it expired once it has.
+
+    Idempotent: each warning is one task per (account, what lapses, date,
+    recipient), handed out once whatever became of it; an account already
+    expired stays as it is. Unverified, pending and rejected accounts keep the
+    status that says more than "expired".
     """
-    from .selectors import accounts_expiring
-
-    today = today or timezone.localdate()
-    account_type = ContentType.objects.get_for_model(PlatformAccount)
-    warned = expired = 0
-    with translation.override(settings.LANGUAGE_CODE):
-        for account in accounts_expiring(EXPIRY_WARNING_DAYS, today):
-            lapsing = []  # (label, date)
-            if account.certification_expires_on:
-                lapsing.append((_("enterprise certification"), account.certification_expires_on))
-            for row in account_document_checklist(account, today):
-                if row.document is not None and row.document.expires_on:
-                    lapsing.append((row.label, row.document.expires_on))
-            is_expired = any(date < today for _label, date in lapsing)
-            with transaction.atomic():
-                # Only a verified account lapses into "expired": unverified,
-                # pending and rejected accounts keep the status that says why.
-                if is_expired and account.verification_status == VerificationStatus.VERIFIED:
-                    old = account.verification_status
-                    account.verification_status = VerificationStatus.EXPIRED
-                    account.save(update_fields=["verification_status"])
-                    audit_record(
-                        actor=None, action="platform_account.expired", target=account,
-                        summary=gettext_noop("Qualification lapsed: status %(from)s → %(to)s"),
-                        data={"from": old, "to": VerificationStatus.EXPIRED},
-                    )
-                    expired += 1
-                for label, date in lapsing:
-                    if not today <= date <= today + datetime.timedelta(days=EXPIRY_WARNING_DAYS):
-                        continue
-                    title = _("Renew %(what)s of %(account)s before %(date)s") % {
-                        "what": label, "account": str(account), "date": date.isoformat(),
-                    }
-                    for person in _expiry_recipients(account):
-                        # One warning per lapse: a task already done is not handed out again.
-                        if Task.objects.filter(
-                            source_type=account_type, source_id=str(account.pk),
-                            owner=person, title=title[:200],
-                        ).exists():
-                            continue
-                        task_create(
-                            team=account.team, owner=person, title=title[:200],
-                            due_date=date, source=account,
-                        )
-                        warned += 1
+    account = (
+        PlatformAccount.objects.select_related("platform", "team", "owner")
+        .prefetch_related("documents").filter(pk=account_id).first()
+    )
+    if account is None:
+        logger.info("Expiry check: account %s no longer exists", account_id)
+        return {"warned": 0, "expired": 0}
+    expired = 0
+    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+        lapsing = _lapsing(account, today)
+        current = (
+            PlatformAccount.objects.select_for_update()
+            .values_list("verification_status", flat=True).get(pk=account.pk)
+        )
+        has_lapsed = any(date < today for _code, _label, date in lapsing)
+        if has_lapsed and current == VerificationStatus.VERIFIED:
+            verification_machine.check(
+                actor=SYSTEM, team=account.team_id, source=current,
+                target=VerificationStatus.EXPIRED,
+            )
+            account.verification_status = VerificationStatus.EXPIRED
+            account.save(update_fields=["verification_status"])
+            audit_record(
+                actor=None, action="platform_account.expired", target=account,
+                summary=gettext_noop("Qualification lapsed: status %(from)s → %(to)s"),
+                data={"from": current, "to": VerificationStatus.EXPIRED},
+            )
+            expired = 1
+        horizon = today + datetime.timedelta(days=EXPIRY_WARNING_DAYS)
+        recipients = _expiry_recipients(account)
+        warnings = {
+            f"platform-expiry:{account.pk}:{code}:{date.isoformat()}:{person.pk}":
+                (label, date, person)
+            for code, label, date in lapsing if today <= date <= horizon
+            for person in recipients
+        }
+        # Read only to report how many are new; the unique key is what de-duplicates.
+        known = set(
+            Task.objects.filter(dedup_key__in=list(warnings)).values_list("dedup_key", flat=True)
+        )
+        for key, (label, date, person) in warnings.items():
+            task_create(
+                team=account.team, owner=person, due_date=date, source=account, dedup_key=key,
+                title=_("Renew %(what)s of %(account)s before %(date)s") % {
+                    "what": label, "account": str(account), "date": date.isoformat(),
+                },
+            )
+        warned = len(warnings.keys() - known)
     return {"warned": warned, "expired": expired}
 
 

@@ -1,11 +1,11 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from teams.selectors import audit_events_for, teams_visible_to, user_can
+from teams.doors import apply_validation_error, get_or_404
+from teams.selectors import audit_events_for, teams_where, user_can
 
 from . import selectors, services
 from .forms import (
@@ -16,24 +16,13 @@ from .forms import (
     RecommendForm,
     VerificationForm,
 )
-from .models import Platform, PlatformAccount
+from .models import Platform, PlatformAccount, VerificationStatus
 from .recommender import AGE_BANDS
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    """Put a service's field errors on the form; unknown fields become form errors."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+from .transitions import verification_machine
 
 
 def _account_or_404(request, pk) -> PlatformAccount:
-    try:
-        return selectors.account_get_for_user(request.user, pk)
-    except PlatformAccount.DoesNotExist as exc:
-        raise Http404 from exc
+    return get_or_404(selectors.account_get_for_user, request.user, pk)
 
 
 def catalogue(request):
@@ -58,53 +47,39 @@ def recommend(request):
         form = RecommendForm.from_query(request.GET)
         if form.is_valid():
             ranking, errors = selectors.recommend_platforms(form.to_input())
-            for field, messages_ in errors.items():
-                form.add_error(field if field in form.fields else None, messages_)
+            if errors:
+                apply_validation_error(form, ValidationError(errors))
     return render(request, "platforms/recommend.html", {"form": form, "ranking": ranking})
 
 
 def account_list(request):
     accounts = list(selectors.accounts_for_user(request.user))
     rows = [(account, *selectors.account_can_publish(account)) for account in accounts]
-    can_add = any(
-        user_can(request.user, team, "platform_account.edit")
-        for team in teams_visible_to(request.user)
-    )
+    can_add = bool(teams_where(request.user, "platform_account.edit"))
     return render(request, "platforms/account_list.html", {"rows": rows, "can_add": can_add})
 
 
-def _editable_team(request):
-    """The team new accounts go to: the user's first team where they may edit accounts."""
-    for team in teams_visible_to(request.user).filter(memberships__user=request.user):
-        if user_can(request.user, team, "platform_account.edit"):
-            return team
-    for team in teams_visible_to(request.user):
-        if user_can(request.user, team, "platform_account.edit"):
-            return team
-    return None
-
-
 def account_create(request):
-    team = _editable_team(request)
-    if team is None:
+    teams = teams_where(request.user, "platform_account.edit")
+    if not teams:
         raise PermissionDenied
-    form = AccountForm(request.POST or None)
+    form = AccountForm(request.POST or None, teams=teams)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             account = services.account_create(
-                actor=request.user, team=team, platform=data["platform"],
+                actor=request.user, team=data["team"], platform=data["platform"],
                 handle=data["handle"], connector=data["connector"],
                 external_id=data["external_id"],
                 enterprise_certificate_number=data["enterprise_certificate_number"],
                 credentials=form.credentials(),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Account added."))
             return redirect("platforms:account_detail", pk=account.pk)
-    return render(request, "platforms/account_form.html", {"form": form, "team": team})
+    return render(request, "platforms/account_form.html", {"form": form})
 
 
 def account_edit(request, pk: int):
@@ -127,7 +102,7 @@ def account_edit(request, pk: int):
                 enterprise_certificate_number=data["enterprise_certificate_number"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Account updated."))
             return redirect("platforms:account_detail", pk=account.pk)
@@ -139,6 +114,10 @@ def account_edit(request, pk: int):
 
 def _detail_context(request, account, document_form=None, verification_form=None):
     allowed, reasons = selectors.account_can_publish(account)
+    # Only the moves this person may make from the current status are offered.
+    targets = verification_machine.targets(
+        actor=request.user, team=account.team_id, source=account.verification_status
+    )
     return {
         "account": account,
         "can_publish": allowed,
@@ -147,11 +126,15 @@ def _detail_context(request, account, document_form=None, verification_form=None
         "documents": account.documents.all(),
         "document_form": document_form or DocumentForm(),
         "verification_form": verification_form or VerificationForm(
-            initial={"verification_status": account.verification_status,
+            initial={"verification_status": targets[0] if targets else None,
                      "certification_expires_on": account.certification_expires_on}
         ),
+        "verification_targets": [
+            (target, VerificationStatus(target).label) for target in targets
+        ],
+        # The dates are part of the platform's verdict, recorded with "verified".
+        "can_record_verified": VerificationStatus.VERIFIED in targets,
         "can_edit": user_can(request.user, account.team_id, "platform_account.edit"),
-        "can_verify": user_can(request.user, account.team_id, "platform_account.verify"),
         "events": audit_events_for(account, limit=20),
     }
 
@@ -174,7 +157,7 @@ def document_add(request, pk: int):
                 issued_on=data["issued_on"], file=data["file"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc) or _("You may not change this account."))
         else:
@@ -201,7 +184,7 @@ def account_verify(request, pk: int):
                 reason=data["reason"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
@@ -215,15 +198,19 @@ def account_verify(request, pk: int):
 
 
 def account_health(request, pk: int):
+    """The connection's state; while a check is under way the panel polls this page (htmx)."""
     account = _account_or_404(request, pk)
+    if request.headers.get("HX-Request"):
+        return render(request, "platforms/_health_panel.html", {"account": account})
     return render(request, "platforms/account_health.html", {"account": account})
 
 
 @require_POST
 def account_health_check(request, pk: int):
     account = _account_or_404(request, pk)
-    result, error = services.account_check_health(actor=request.user, account=account)
-    context = {"account": account, "result": result, "error": error, "checked": True}
+    services.account_request_health_check(actor=request.user, account=account)
+    # Reread: where the check already ran (an eager worker), the page shows its result.
+    account = _account_or_404(request, pk)
     if request.headers.get("HX-Request"):
-        return render(request, "platforms/_health_panel.html", context)
-    return render(request, "platforms/account_health.html", context)
+        return render(request, "platforms/_health_panel.html", {"account": account})
+    return render(request, "platforms/account_health.html", {"account": account})

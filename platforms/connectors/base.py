@@ -1,4 +1,4 @@
-"""One interface for every platform API (issue 4 item 5).
+"""One interface for every platform API.
 
 A connector publishes content, reads metrics and interactions, replies and
 checks its own health. Failures are typed so callers know what to do:

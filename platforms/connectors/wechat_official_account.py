@@ -238,7 +238,7 @@ class WeChatOfficialAccountConnector(Connector):
             "need_open_comment": 1,
             "only_fans_can_comment": 0,
         }
-        # Idempotent per content (issue 4 review): once WeChat holds a draft or
+        # Idempotent per content: once WeChat holds a draft or
         # a publish job for this content, a retry reuses it instead of adding a
         # second draft or submitting a second publication.
         memo_key = self._publish_memo_key(content)

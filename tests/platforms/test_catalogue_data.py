@@ -1,4 +1,4 @@
-"""Catalogue rows edited in admin (or around it) never break a page (issue 4 review)."""
+"""Catalogue rows edited in admin (or around it) never break a page."""
 
 import json
 import logging

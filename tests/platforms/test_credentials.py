@@ -88,7 +88,7 @@ def test_every_model_is_in_admin_with_list_search_and_filters(model):
     assert admin.list_filter
 
 
-# -- review fixes: the derived key and per-account rotation -----------------------
+# -- the derived key and per-account rotation --------------------------------------
 
 
 def _account_with(team, handle, ciphertext):

@@ -205,7 +205,7 @@ def test_recommend_query_round_trips_through_the_form(client_as, users):
     assert data["content_format"] == "video"
 
 
-# Issue 4 review: business buyers → LinkedIn first in the ordinary cases, video included.
+# Business buyers → LinkedIn first in the ordinary cases, video included.
 B2B_AGES = ([], ["25-34", "35-44"], ["35-44", "45-54"], ["25-34"], ["18-24", "25-34"])
 
 

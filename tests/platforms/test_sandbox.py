@@ -12,7 +12,7 @@ from platforms.connectors import (
 from platforms.connectors.sandbox import NEGATIVE, POSITIVE, QUESTIONS, SandboxConnector
 from platforms.crypto import encrypt_credentials
 from platforms.metrics import METRICS, Metric
-from platforms.services import account_check_health, account_publish
+from platforms.services import account_health_check, account_publish
 
 from .factories import qualified_account
 
@@ -94,8 +94,9 @@ def test_health_check_failure_returns_message_not_exception(team, users):
     account = qualified_account(team)
     account.credentials_ciphertext = encrypt_credentials({"sandbox_fail": "auth"})
     account.save()
-    result, error = account_check_health(actor=users["marketer"], account=account)
+    result = account_health_check(account=account)
     assert result is None
-    assert error
     account.refresh_from_db()
+    error = account.last_error_summary
+    assert error
     assert account.needs_reconnection is True

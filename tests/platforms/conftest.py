@@ -1,0 +1,32 @@
+"""Fixtures of the platforms tests: the local WeChat stand-in and eager Celery retries."""
+
+import pytest
+from django.core.cache import cache
+
+from . import fake_wechat
+
+
+@pytest.fixture
+def server():
+    """A local api.weixin.qq.com (tests/platforms/fake_wechat.py), with a clean token cache."""
+    cache.clear()
+    srv = fake_wechat.start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+    cache.clear()
+
+
+@pytest.fixture
+def eager_retries():
+    """Eager tasks run their retries at once, as a worker would run them later.
+
+    With ``task_eager_propagates`` Celery raises ``Retry`` out of an eager task
+    instead of running the retry, so retrying tasks switch it off here.
+    """
+    from config.celery import app
+
+    propagates = app.conf.task_eager_propagates
+    app.conf.task_eager_propagates = False
+    yield
+    app.conf.task_eager_propagates = propagates
