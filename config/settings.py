@@ -399,3 +399,4 @@ RECOMMENDER_WEIGHTS = env.dict("RECOMMENDER_WEIGHTS", cast={"value": float}, def
 # Data-subject requests (PIPL) are due this many working days after receipt.
 DSR_DUE_WORKING_DAYS = env.int("DSR_DUE_WORKING_DAYS", default=15)
 WECHAT_API_BASE = env.str("WECHAT_API_BASE", default="https://api.weixin.qq.com")
+WEIBO_API_BASE = env.str("WEIBO_API_BASE", default="https://api.weibo.com/2")

@@ -1,4 +1,4 @@
-"""Credentials at rest (issue 4 item 4): Fernet tokens, keys from the environment.
+"""Credentials at rest (S2.2.2): Fernet tokens, keys from the environment.
 
 ``settings.CREDENTIALS_KEYS`` lists Fernet keys: the first encrypts, every one
 decrypts (``MultiFernet``), so a key is rotated by putting the new key first

@@ -1,4 +1,4 @@
-"""Issue 3, item 8: a marketer plans the S2.1.1 example, a manager approves it."""
+"""A marketer plans the S2.1.1 example in the browser, a manager approves it."""
 
 import datetime
 import re

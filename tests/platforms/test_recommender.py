@@ -228,7 +228,7 @@ def test_b2b_puts_linkedin_first_whatever_the_format_promotion_and_ages(
 
 
 def test_b2b_video_for_older_buyers_beats_channels():
-    """The review's case: Video Channels used to edge out LinkedIn (0.865 vs 0.863)."""
+    """B2B video: Channels must not edge out LinkedIn (0.865 vs 0.863)."""
     ranking, _ = recommend_platforms(
         {"age_bands": ["35-44", "45-54"], "content_format": "video", "business": "b2b"}
     )
