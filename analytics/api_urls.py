@@ -1,5 +1,9 @@
 from rest_framework.routers import SimpleRouter
 
-router = SimpleRouter()
+from .api import evaluation, ingest
 
-urlpatterns = router.urls
+router = SimpleRouter()
+ingest.register(router)
+evaluation.register(router)
+
+urlpatterns = [*router.urls, *ingest.extra_urlpatterns, *evaluation.extra_urlpatterns]

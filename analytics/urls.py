@@ -1,5 +1,5 @@
-from django.urls import path  # noqa: F401
+from .views import evaluation, ingest
 
 app_name = "analytics"
 
-urlpatterns: list = []
+urlpatterns: list = [*ingest.urlpatterns, *evaluation.urlpatterns]

@@ -1,0 +1,26 @@
+from celery.schedules import crontab
+
+BEAT_SCHEDULE = {
+    # Platform pulls fan out one task per connected account on the `sync` queue.
+    "analytics-metrics-pull": {
+        "task": "analytics.tasks.ingest.metrics_pull_task",
+        "schedule": crontab(minute=15),
+        "options": {"queue": "default"},
+    },
+    # Phase reviews at each phase end, weekly evaluations of running campaigns.
+    "analytics-phase-reviews": {
+        "task": "analytics.tasks.evaluation.phase_reviews_task",
+        "schedule": crontab(hour=6, minute=30),
+        "options": {"queue": "default"},
+    },
+    "analytics-weekly-evaluations": {
+        "task": "analytics.tasks.evaluation.weekly_evaluations_task",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+        "options": {"queue": "default"},
+    },
+    "analytics-diagnosis": {
+        "task": "analytics.tasks.evaluation.diagnosis_task",
+        "schedule": crontab(hour=7, minute=30),
+        "options": {"queue": "default"},
+    },
+}
