@@ -26,7 +26,7 @@ lint: install
 	$(BIN)/lint-imports
 
 test: install lint
-	$(MANAGE) makemigrations --check --dry-run
+	$(MANAGE) makemigrations --check --dry-run --settings=config.test_settings
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 migrate: install
