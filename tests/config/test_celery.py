@@ -52,24 +52,35 @@ def test_every_registered_sync_task_lands_on_the_sync_queue():
 
 
 @pytest.mark.django_db
-def test_beat_creates_missing_schedules_and_keeps_an_admins_retime():
+def test_beat_seeds_only_the_schedules_an_admin_has_not_stored(monkeypatch):
+    """Beat hands django-celery-beat only the declared entries with no stored row.
+
+    (The scheduler itself is not started here: it manages its own database
+    connection, which a test transaction cannot share.)
+    """
     from django_celery_beat.models import CrontabSchedule, PeriodicTask
+    from django_celery_beat.schedulers import DatabaseScheduler
 
     from config.beat import CodeSeededScheduler
 
-    name = "campaigns-follow-dates"
     retimed = CrontabSchedule.objects.create(minute="45", hour="6")
     PeriodicTask.objects.create(
-        name=name, task="campaigns.planning.tasks.campaigns_follow_dates_task",
+        name="campaigns-follow-dates", task="campaigns.planning.tasks.campaigns_follow_dates_task",
         crontab=retimed, enabled=False,
     )
+    handed_over = {}
+    monkeypatch.setattr(
+        DatabaseScheduler, "update_from_dict",
+        lambda self, mapping: handed_over.update(mapping),
+    )
 
-    CodeSeededScheduler(app=app)
+    CodeSeededScheduler.update_from_dict(object.__new__(CodeSeededScheduler),
+                                         settings.CELERY_BEAT_SCHEDULE)
 
-    stored = PeriodicTask.objects.get(name=name)
+    assert "campaigns-follow-dates" not in handed_over
+    assert set(handed_over) == set(settings.CELERY_BEAT_SCHEDULE) - {"campaigns-follow-dates"}
+    stored = PeriodicTask.objects.get(name="campaigns-follow-dates")
     assert (stored.crontab.minute, stored.crontab.hour, stored.enabled) == ("45", "6", False)
-    declared = set(settings.CELERY_BEAT_SCHEDULE)
-    assert declared <= set(PeriodicTask.objects.values_list("name", flat=True))
 
 
 @pytest.fixture

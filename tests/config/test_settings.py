@@ -96,9 +96,16 @@ def test_database_url_selects_postgresql():
 
 
 def _embedded(tmp_path, *args: str, extra: dict | None = None) -> subprocess.CompletedProcess:
-    """manage.py as `make run` starts it: no environment but a fresh var/."""
-    env = {"VAR_DIR": str(tmp_path / "var"), **(extra or {})}
-    return _manage(*args, env=env)
+    """manage.py as `make run` starts it: no database or broker URL, a fresh var/."""
+    clean = {
+        k: v for k, v in os.environ.items()
+        if k not in TEST_ONLY_VARIABLES | {"DATABASE_URL", "REDIS_URL"}
+    }
+    env = {**clean, "VAR_DIR": str(tmp_path / "var"), **(extra or {})}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
 
 
 def test_a_bare_start_is_not_debug_and_generates_its_secrets_once(tmp_path):
