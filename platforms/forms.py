@@ -84,9 +84,26 @@ class AccountForm(TeamChoiceForm):
         help_text=_("Only for the WeChat Official Account connector."),
     )
     app_secret = forms.CharField(
-        label=_("WeChat app secret"), max_length=200, required=False,
+        label=_("App secret"), max_length=200, required=False,
         widget=forms.PasswordInput(render_value=False),
-        help_text=_("Stored encrypted; never shown again."),
+        help_text=_(
+            "WeChat: the Official Account's app secret. Weibo: the app's secret, "
+            "needed only to renew tokens. Stored encrypted; never shown again."
+        ),
+    )
+    access_token = forms.CharField(
+        label=_("Weibo access token"), max_length=500, required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Only for the Weibo connector: the account's OAuth2 access token."),
+    )
+    app_key = forms.CharField(
+        label=_("Weibo app key"), max_length=40, required=False,
+        help_text=_("Only for the Weibo connector, with a refresh token."),
+    )
+    refresh_token = forms.CharField(
+        label=_("Weibo refresh token"), max_length=500, required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Optional: lets the product renew an expired Weibo token by itself."),
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -95,11 +112,16 @@ class AccountForm(TeamChoiceForm):
         self.fields["team"].required = False
 
     def credentials(self) -> dict | None:
-        app_id = self.cleaned_data.get("app_id", "").strip()
-        secret = self.cleaned_data.get("app_secret", "").strip()
-        if not (app_id or secret):
+        """The credentials typed for the chosen connector; None when none were typed."""
+        data = self.cleaned_data
+        if data.get("connector") == ConnectorKind.WEIBO:
+            names = ("access_token", "app_key", "app_secret", "refresh_token")
+        else:
+            names = ("app_id", "app_secret")
+        typed = {name: data.get(name, "").strip() for name in names}
+        if not any(typed.values()):
             return None
-        return {"app_id": app_id, "app_secret": secret}
+        return typed
 
 
 class AccountEditForm(AccountForm):
@@ -109,7 +131,7 @@ class AccountEditForm(AccountForm):
         del self.fields["team"]
         del self.fields["platform"]
         self.fields["app_secret"].help_text = _(
-            "Stored encrypted; leave both empty to keep the current credentials."
+            "Stored encrypted; leave the credentials empty to keep the current ones."
         )
 
 

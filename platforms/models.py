@@ -233,12 +233,14 @@ class Platform(models.Model):
 class ConnectorKind(models.TextChoices):
     SANDBOX = "sandbox", _("Sandbox (simulated)")
     WECHAT_OFFICIAL_ACCOUNT = "wechat_official_account", _("WeChat Official Account API")
+    WEIBO = "weibo", _("Weibo Open API")
 
 
 class ConnectorErrorKind(models.TextChoices):
     TRANSIENT = "transient", _("Temporary")
     AUTH = "auth", _("Credentials rejected")
     PERMANENT = "permanent", _("Refused")
+    UNKNOWN = "unknown", _("Outcome unknown")
 
 
 ERROR_SUMMARIES = {
@@ -248,6 +250,10 @@ ERROR_SUMMARIES = {
     ConnectorErrorKind.AUTH: _("The platform rejected the credentials; reconnect the account."),
     ConnectorErrorKind.PERMANENT: _(
         "The platform refused the request; check the account's settings on the platform."
+    ),
+    ConnectorErrorKind.UNKNOWN: _(
+        "The platform did not say whether the request went through; "
+        "it is checked before anything is sent again."
     ),
 }
 
@@ -414,3 +420,31 @@ class QualificationDocument(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_on is None or self.expires_on < timezone.localdate()
+
+
+class SandboxPost(models.Model):
+    """A post on the simulated platform of the sandbox connector.
+
+    The sandbox behaves like a real platform that does not de-duplicate: every
+    publish call adds a row, so a publication posted twice shows as two rows
+    with one ``client_key``.
+    """
+
+    account = models.ForeignKey(
+        PlatformAccount, on_delete=models.CASCADE, related_name="sandbox_posts",
+        verbose_name=_("account"),
+    )
+    external_id = models.CharField(_("external id"), max_length=64, unique=True)
+    url = models.URLField(_("URL"), max_length=300)
+    client_key = models.CharField(_("client key"), max_length=64, blank=True, db_index=True)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("sandbox post")
+        verbose_name_plural = _("sandbox posts")
+        indexes = [models.Index(fields=["account", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.external_id

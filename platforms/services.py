@@ -36,6 +36,7 @@ from .crypto import (
     rotate_ciphertext,
 )
 from .models import (
+    ConnectorErrorKind,
     ConnectorKind,
     DocumentKind,
     Platform,
@@ -73,7 +74,32 @@ def _clean_credentials(connector: str, credentials: dict | None) -> dict:
             errors["app_secret"] = _("The WeChat app secret is required.")
         if errors:
             raise ValidationError(errors)
+    if connector == ConnectorKind.WEIBO:
+        _clean_weibo_credentials(cleaned)
     return cleaned
+
+
+def _clean_weibo_credentials(cleaned: dict) -> None:
+    errors = {}
+    if not cleaned.get("access_token"):
+        errors["access_token"] = _("The Weibo access token is required.")
+    if cleaned.get("refresh_token") and not (cleaned.get("app_key") and cleaned.get("app_secret")):
+        message = _("Renewing a Weibo token needs the app key and app secret as well.")
+        errors.update({"app_key": message, "app_secret": message})
+    if errors:
+        raise ValidationError(errors)
+
+
+def _missing_weibo_credentials() -> dict:
+    return {"access_token": _("The Weibo connector needs the account's OAuth2 access token.")}
+
+
+def _has_weibo_credentials(account: PlatformAccount) -> bool:
+    try:
+        stored = decrypt_credentials(account.credentials_ciphertext)
+    except CredentialsError:
+        return False
+    return bool(stored.get("access_token"))
 
 
 def _missing_wechat_credentials() -> dict:
@@ -101,6 +127,8 @@ def _validate_account(*, platform: Platform | None, connector: str, handle: str)
         and platform.code != "wechat_oa"
     ):
         errors["connector"] = _("The WeChat Official Account connector only serves WeChat Official Accounts.")
+    elif connector == ConnectorKind.WEIBO and platform is not None and platform.code != "weibo":
+        errors["connector"] = _("The Weibo connector only serves Weibo accounts.")
     if not handle.strip():
         errors["handle"] = _("An account needs a handle.")
     if errors:
@@ -142,6 +170,8 @@ def account_create(
     cleaned = _clean_credentials(connector, credentials)
     if connector == ConnectorKind.WECHAT_OFFICIAL_ACCOUNT and not cleaned:
         raise ValidationError(_missing_wechat_credentials())
+    if connector == ConnectorKind.WEIBO and not cleaned:
+        raise ValidationError(_missing_weibo_credentials())
     if PlatformAccount.objects.filter(team=team, platform=platform, handle=handle.strip()).exists():
         raise ValidationError({"handle": _("This team already has an account with this handle.")})
     with transaction.atomic():
@@ -197,6 +227,13 @@ def account_update(
         # (A WeChat account already without them may still be edited: it
         # cannot publish, and account_can_publish says why.)
         raise ValidationError(_missing_wechat_credentials())
+    if (
+        connector == ConnectorKind.WEIBO
+        and account.connector != ConnectorKind.WEIBO
+        and not cleaned
+        and not _has_weibo_credentials(account)
+    ):
+        raise ValidationError(_missing_weibo_credentials())
     if (
         "handle" in changes
         and PlatformAccount.objects.filter(
@@ -329,18 +366,40 @@ def account_record_connector_error(*, account: PlatformAccount, error: Connector
     account.last_error_code = str(error.code if error.code is not None else "")[:40]
     account.last_error_at = now
     fields = ["last_error", "last_error_kind", "last_error_code", "last_error_at"]
-    if isinstance(error, AuthConnectorError) and not account.needs_reconnection:
-        account.needs_reconnection = True
-        fields.append("needs_reconnection")
-        audit_record(
-            actor=None, action="platform_account.needs_reconnection", target=account,
-            summary=gettext_noop("The platform rejected the credentials: reconnect the account"),
-            data={"code": str(error.code or "")},
-        )
     account.save(update_fields=fields)
+    if isinstance(error, AuthConnectorError):
+        account_mark_needs_reconnection(account=account, error=error)
     logger.warning(
         "Connector error account=%s kind=%s code=%s", account.pk, type(error).__name__, error.code
     )
+
+
+def account_mark_needs_reconnection(
+    *, account: PlatformAccount, error: ConnectorError | None = None
+) -> PlatformAccount:
+    """Flag the account "needs reconnection" (it cannot publish until new credentials
+    arrive), recording the error's kind and code — never the platform's text.
+
+    Idempotent: an account already flagged is left as it is, with no second audit row.
+    """
+    code = str(error.code if error is not None and error.code is not None else "")[:40]
+    with transaction.atomic():
+        updated = PlatformAccount.objects.filter(pk=account.pk, needs_reconnection=False).update(
+            needs_reconnection=True, last_error_kind=ConnectorErrorKind.AUTH,
+            last_error_code=code, last_error_at=timezone.now(),
+        )
+        account.refresh_from_db(
+            fields=["needs_reconnection", "last_error_kind", "last_error_code", "last_error_at"]
+        )
+        if updated:
+            audit_record(
+                actor=None, action="platform_account.needs_reconnection", target=account,
+                summary=gettext_noop(
+                    "The platform rejected the credentials: reconnect the account"
+                ),
+                data={"code": code},
+            )
+    return account
 
 
 def account_record_sync(*, account: PlatformAccount, token_expires_at=None) -> None:

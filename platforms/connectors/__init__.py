@@ -12,22 +12,31 @@ from .base import (
     HealthResult,
     Interaction,
     MetricPoint,
+    OutcomeUnknownError,
     PermanentConnectorError,
+    PublicationLookup,
     PublishContent,
     PublishResult,
     ReplyResult,
+    ReplyWindowClosedError,
     TransientConnectorError,
+    scrub,
 )
 
 __all__ = [
     "AuthConnectorError", "Connector", "ConnectorError", "HealthResult", "Interaction",
-    "MetricPoint", "PermanentConnectorError", "PublishContent", "PublishResult",
-    "ReplyResult", "TransientConnectorError", "connector_for",
+    "MetricPoint", "OutcomeUnknownError", "PermanentConnectorError", "PublicationLookup",
+    "PublishContent", "PublishResult", "ReplyResult", "ReplyWindowClosedError",
+    "TransientConnectorError", "connector_for", "scrub",
 ]
 
 
 def connector_for(account) -> Connector:
-    """The connector for ``account`` (sandbox or a real API client)."""
+    """The connector for ``account`` (sandbox or a real API client).
+
+    Raises ``AuthConnectorError`` when the stored credentials cannot be read or
+    lack what the real connector needs.
+    """
     from ..crypto import CredentialsError
     from ..models import ConnectorKind
 
@@ -42,6 +51,19 @@ def connector_for(account) -> Connector:
             raise AuthConnectorError("The account has no WeChat app id and secret on file.")
         return WeChatOfficialAccountConnector(
             account, app_id=credentials["app_id"], app_secret=credentials["app_secret"]
+        )
+    if account.connector == ConnectorKind.WEIBO:
+        from .weibo import WeiboConnector
+
+        if not credentials.get("access_token"):
+            raise AuthConnectorError("The account has no Weibo access token on file.")
+        return WeiboConnector(
+            account,
+            access_token=credentials["access_token"],
+            app_key=credentials.get("app_key", ""),
+            app_secret=credentials.get("app_secret", ""),
+            refresh_token=credentials.get("refresh_token", ""),
+            uid=credentials.get("uid", "") or getattr(account, "external_id", ""),
         )
     from .sandbox import SandboxConnector
 

@@ -7,12 +7,43 @@ checks its own health. Failures are typed so callers know what to do:
   timeout, platform busy);
 - ``AuthConnectorError``: the credentials no longer work; the account is
   flagged "needs reconnection" and nothing is reported as published;
-- ``PermanentConnectorError``: the request itself is wrong; retrying will not help.
+- ``PermanentConnectorError``: the request itself is wrong; retrying will not help;
+  ``ReplyWindowClosedError`` is the permanent refusal of a reply outside the
+  platform's window (WeChat's 48 hours after the user's last message);
+- ``OutcomeUnknownError``: a call that changes the platform (publishing) may
+  have gone through, but no answer says whether it did. It is never retried by
+  posting again: ``Connector.lookup_publication`` settles it, read-only.
+
+A publish call reaches the platform's publish endpoint at most once: only
+idempotent calls (token fetches, reads) are retried inside a connector.
+Exception messages are our own wording plus the platform's error code; a
+platform message quoted in one is first scrubbed of secrets (``scrub``).
 """
 
 import abc
 import datetime
+import re
 from dataclasses import dataclass, field
+
+# Query parameters and JSON fields that carry secrets in platform URLs and answers.
+_SECRET_PARAM = re.compile(
+    r"(?i)((?:access_token|refresh_token|client_secret|app_secret|appsecret|secret|"
+    r"token)[\"']?\s*[=:]\s*[\"']?)[^&\s\"',}]+"
+)
+_QUERY_STRING = re.compile(r"(https?://[^\s?\"']+)\?[^\s\"']*")
+MAX_QUOTED = 200
+
+
+def scrub(text: object, *secrets: str) -> str:
+    """``text`` fit for a log or a stored field: query strings, token and secret
+    values and every given secret removed, cut to 200 characters."""
+    cleaned = _QUERY_STRING.sub(r"\1?…", str(text))
+    cleaned = _SECRET_PARAM.sub(r"\1…", cleaned)
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            cleaned = cleaned.replace(secret, "…")
+    cleaned = " ".join(cleaned.split())
+    return cleaned[:MAX_QUOTED]
 
 
 class ConnectorError(Exception):
@@ -47,6 +78,17 @@ class PermanentConnectorError(ConnectorError):
     kind = "permanent"
 
 
+class OutcomeUnknownError(ConnectorError):
+    """The publish request may have reached the platform but no answer says what happened
+    (timeout after sending, connection reset, 5xx, an unparsable body)."""
+
+    kind = "unknown"
+
+
+class ReplyWindowClosedError(PermanentConnectorError):
+    """Customer-service replies are allowed only within 48 hours of the user's last message."""
+
+
 @dataclass(frozen=True)
 class PublishContent:
     """What a connector publishes. ``extra`` holds platform specifics
@@ -59,6 +101,8 @@ class PublishContent:
     source_url: str = ""
     media_urls: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
+    # The publication's idempotency key (str(UUID)): the post is found again by it.
+    client_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,13 +115,28 @@ class PublishResult:
 
 
 @dataclass(frozen=True)
+class PublicationLookup:
+    """What the platform says about a publication, asked read-only."""
+
+    state: str  # "published" | "pending" | "failed" | "not_found"
+    external_id: str = ""
+    url: str = ""
+    error_code: str = ""
+
+
+LOOKUP_STATES = ("published", "pending", "failed", "not_found")
+
+
+@dataclass(frozen=True)
 class MetricPoint:
-    """One metric value for one day, account-wide (``post_id`` empty) or per post."""
+    """One metric value for one day (or one hour of it, where the source gives
+    hours), account-wide (``post_id`` empty) or per post."""
 
     date: datetime.date
     metric: str  # a platforms.metrics.Metric code
     value: float
     post_id: str = ""
+    hour: int | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +148,10 @@ class Interaction:
     created_at: datetime.datetime
     post_id: str = ""
     replied: bool = False
+    # The author's platform id (WeChat openid, Weibo uid): where a private reply goes.
+    author_id: str = ""
+    # The article's position inside a WeChat message (0 = first); 0 elsewhere.
+    post_index: int = 0
 
 
 @dataclass(frozen=True)
@@ -112,7 +175,23 @@ class Connector(abc.ABC):
     is_sandbox: bool = False
 
     @abc.abstractmethod
-    def publish(self, content: PublishContent) -> PublishResult: ...
+    def publish(self, content: PublishContent) -> PublishResult:
+        """Post ``content``; calls the platform's publish endpoint at most once.
+
+        A lost answer raises ``OutcomeUnknownError``; only an explicit
+        "busy / rate limited" before acceptance raises ``TransientConnectorError``.
+        """
+
+    @abc.abstractmethod
+    def lookup_publication(
+        self,
+        *,
+        client_key: str,
+        pending_ref: str = "",
+        title: str = "",
+        since: datetime.datetime | None = None,
+    ) -> PublicationLookup:
+        """Where a publication stands, asked read-only: never posts anything."""
 
     @abc.abstractmethod
     def fetch_metrics(self, account, since: datetime.date) -> list[MetricPoint]: ...

@@ -7,26 +7,44 @@ Follows the public API documentation (developers.weixin.qq.com/doc/offiaccount):
   workers) until shortly before expiry;
 - ``POST /cgi-bin/draft/add`` then ``POST /cgi-bin/freepublish/submit`` to publish,
   ``POST /cgi-bin/freepublish/get`` to learn the article URL;
-- ``POST /datacube/getarticlesummary`` (one day per call) and
-  ``POST /datacube/getusersummary`` (up to seven days) for metrics;
-- ``POST /cgi-bin/comment/list`` and ``POST /cgi-bin/comment/reply/add`` for comments;
+  ``POST /cgi-bin/freepublish/batchget`` lists what was published (lookups);
+- ``POST /datacube/getarticlesummary`` (one day per call, per-article data for
+  about seven days) and ``POST /datacube/getusersummary`` (up to seven days per
+  call) for metrics; WeChat serves yesterday's data from 08:00 Beijing time;
+- ``POST /cgi-bin/comment/list`` (keyed by msg_data_id and article index, at most
+  50 a page, paged by begin/count) and ``POST /cgi-bin/comment/reply/add`` for
+  comments; ``POST /cgi-bin/message/custom/send`` answers a private message,
+  allowed only within 48 hours of the user's last message (45015 otherwise);
 - ``GET  /cgi-bin/getcallbackip`` as a cheap authenticated health probe.
 
 Errors: an invalid or expired token (40001, 40014, 42001) refreshes the token
-once and retries; rate limits and "system busy" (45009, 45011, -1) are
-transient; the invalid-credential family (40001, 40014, 42001 after the retry,
-40013, 40125, 41004 bad or missing appid/secret, 40164 IP not whitelisted) are
-auth errors; any other errcode, 48001 "API unauthorised" included, is permanent.
+once and retries (the platform refused the call, so repeating it is safe);
+rate limits and "system busy" (45009, 45011, -1) are transient; the
+invalid-credential family (40001, 40014, 42001 after the retry, 40013, 40125,
+41004 bad or missing appid/secret, 40164 IP not whitelisted) are auth errors;
+45015 and 45047 (reply window closed, reply quota of the window used up) are
+``ReplyWindowClosedError``; any other errcode, 48001 "API unauthorised"
+included, is permanent.
+
+``freepublish/submit`` — the call that publishes — is sent at most once per
+``publish``: a timeout, a reset connection, a 5xx or an unreadable answer
+raises ``OutcomeUnknownError`` and ``lookup_publication`` settles it. The
+same goes for the two reply calls. A draft that may or may not have been added
+is harmless (nobody reads drafts), so ``draft/add`` failing in transit is transient.
 
 The access_token is cached encrypted with the credentials' Fernet keys
 (``platforms.crypto``), so the cache (Redis in production) never holds it in clear.
-A publication is remembered per content (draft media_id, publish_id), so a retry
-never adds a second draft or submits twice.
+A publication is remembered per client key (draft media_id, publish_id), so
+publishing the same publication again reuses its draft and never submits a
+job WeChat already has; a job WeChat refused is forgotten, so a person's retry
+submits anew.
 """
 
 import datetime
 import hashlib
 import logging
+import zoneinfo
+from collections.abc import Callable
 
 import requests
 from django.conf import settings
@@ -43,12 +61,17 @@ from .base import (
     HealthResult,
     Interaction,
     MetricPoint,
+    OutcomeUnknownError,
     PermanentConnectorError,
+    PublicationLookup,
     PublishContent,
     PublishResult,
     ReplyResult,
+    ReplyWindowClosedError,
     TransientConnectorError,
+    scrub,
 )
+from .http import status_error, transport_error
 
 logger = logging.getLogger("campaignops.platforms.wechat")
 
@@ -59,16 +82,31 @@ TRANSIENT_ERRORS = {45009, 45011, -1}
 # 48001 (API not authorised for this account) and 40002 (bad grant type) are permanent.
 AUTH_ERRORS = {40013, 40125, 40164, 41004}
 PERMANENT_ERRORS = {48001, 40002}
+# 45015: more than 48 hours since the user's last message; 45047: the replies
+# allowed in the window are used up. Either way only the user can reopen it.
+WINDOW_CLOSED_ERRORS = {45015, 45047}
+# comment/list on an article whose comments are closed.
+COMMENTS_CLOSED = 88000
 # Tokens are dropped this long before WeChat says they expire.
 TOKEN_MARGIN_SECONDS = 300
-# getarticlesummary accepts one day per request; data is available up to yesterday.
-MAX_DAYS = 30
+# WeChat's clock: its data day starts and yesterday's data is ready at 08:00 there.
+WECHAT_ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
+DATA_READY_HOUR = 8
+# Per-article summaries exist for about a week; user summaries go back further.
+ARTICLE_WINDOW_DAYS = 7
+USER_WINDOW_DAYS = 30
+USER_SPAN_DAYS = 7  # getusersummary: at most seven days per call
 COMMENTS_PAGE = 50
 COMMENT_LOOKBACK_DAYS = 7
+# freepublish/batchget: at most 20 a page; lookups read at most this many pages.
+BATCH_PAGE = 20
+BATCH_MAX_PAGES = 5
 # freepublish/get statuses that mean WeChat will not publish: original-check
 # failure, regular failure, review failure, deleted after publishing, banned.
 PUBLISH_FAILED = {2, 3, 4, 5, 6}
-# How long a publication's draft and publish job are remembered for retries.
+PUBLISH_DONE = 0
+PUBLISHING = 1
+# How long a publication's draft and publish job are remembered.
 PUBLISH_MEMO_SECONDS = 7 * 24 * 3600
 
 
@@ -99,6 +137,7 @@ class WeChatOfficialAccountConnector(Connector):
         base_url: str | None = None,
         timeout: float = 10.0,
         session: requests.Session | None = None,
+        now: Callable[[], datetime.datetime] | None = None,
     ) -> None:
         self.account = account
         self.app_id = app_id
@@ -108,6 +147,8 @@ class WeChatOfficialAccountConnector(Connector):
         ).rstrip("/")
         self.timeout = timeout
         self.session = session or requests.Session()
+        self._now = now or timezone.now
+        self._token = ""
         self.token_expires_at: datetime.datetime | None = None
 
     def __repr__(self) -> str:  # never print the secret
@@ -125,10 +166,12 @@ class WeChatOfficialAccountConnector(Connector):
             cached = self._cached_token()
             if cached:
                 self.token_expires_at = datetime.datetime.fromisoformat(cached["expires_at"])
-                return cached["token"]
+                self._token = cached["token"]
+                return self._token
         # The stable-token endpoint takes the secret in the body, so it never
         # appears in a URL (proxy or urllib3 debug logs); a refresh after an
-        # invalid-token error forces a new token.
+        # invalid-token error forces a new token. Asking for a token is
+        # idempotent: it is retried like any read.
         data = self._send(
             "POST", "/cgi-bin/stable_token",
             json={"grant_type": "client_credential", "appid": self.app_id,
@@ -142,6 +185,7 @@ class WeChatOfficialAccountConnector(Connector):
             raise PermanentConnectorError("WeChat returned no access_token.")
         expires_in = int(data.get("expires_in", 7200))
         self.token_expires_at = timezone.now() + datetime.timedelta(seconds=expires_in)
+        self._token = token
         cache.set(
             self._cache_key,
             encrypt_credentials({"token": token, "expires_at": self.token_expires_at.isoformat()}),
@@ -163,20 +207,25 @@ class WeChatOfficialAccountConnector(Connector):
         return value
 
     # -- HTTP ------------------------------------------------------------------
-    def _send(self, method: str, path: str, *, params=None, json=None) -> dict:
+    def _send(
+        self, method: str, path: str, *, params=None, json=None, mutating: bool = False
+    ) -> dict:
+        """One HTTP exchange, its failures typed (``mutating``: the call changes WeChat)."""
         url = self.base_url + path
+        failure: ConnectorError | None = None
         try:
             response = self.session.request(
                 method, url, params=params, json=json, timeout=self.timeout
             )
         except requests.RequestException as exc:
-            # Every transport failure (connection, timeout, TLS, bad redirect...)
-            # is worth a later retry; none may escape as a 500.
-            raise TransientConnectorError(f"WeChat API unreachable: {type(exc).__name__}") from exc
-        if response.status_code >= 500 or response.status_code == 429:
-            raise TransientConnectorError(
-                f"WeChat API answered HTTP {response.status_code}", code=response.status_code
-            )
+            # Raised outside this block: the requests exception names the URL,
+            # access_token included, and must not ride along as the context.
+            failure = transport_error(exc, platform="WeChat", mutating=mutating)
+        if failure is not None:
+            raise failure
+        failure = status_error(response.status_code, platform="WeChat", mutating=mutating)
+        if failure is not None:
+            raise failure
         if response.status_code >= 400:
             raise PermanentConnectorError(
                 f"WeChat API answered HTTP {response.status_code}", code=response.status_code
@@ -185,42 +234,61 @@ class WeChatOfficialAccountConnector(Connector):
             # WeChat sends UTF-8 JSON, sometimes labelled text/plain.
             response.encoding = "utf-8"
             data = response.json()
-        except ValueError as exc:
-            raise TransientConnectorError("WeChat API answered with something not JSON.") from exc
+        except ValueError:
+            data = None
         if not isinstance(data, dict):
-            raise PermanentConnectorError("WeChat API answered with an unexpected shape.")
+            if mutating:
+                raise OutcomeUnknownError("WeChat API answered with something not readable.")
+            raise TransientConnectorError("WeChat API answered with something not readable.")
         return data
 
-    def _error(self, data: dict, *, token_request: bool = False):
+    def _error(self, data: dict, *, token_request: bool = False) -> ConnectorError:
         code = _errcode(data)
-        message = f"WeChat error {code}: {data.get('errmsg', '')}"
+        quoted = scrub(data.get("errmsg", ""), self._app_secret, self._token)
+        message = f"WeChat error {code}: {quoted}"
         logger.warning("WeChat API error app_id=%s errcode=%s", self.app_id, code)
         if code in TRANSIENT_ERRORS:
             return TransientConnectorError(message, code=code)
         if code in PERMANENT_ERRORS:
             return PermanentConnectorError(message, code=code)
+        if code in WINDOW_CLOSED_ERRORS:
+            return ReplyWindowClosedError(message, code=code)
         if token_request or code in AUTH_ERRORS or code in TOKEN_ERRORS:
             return AuthConnectorError(message, code=code)
         return PermanentConnectorError(message, code=code)
 
-    def _call(self, method: str, path: str, *, payload: dict | None = None) -> dict:
-        """An authenticated call; an invalid token is refreshed once and retried."""
+    def _call(
+        self, method: str, path: str, *, payload: dict | None = None, mutating: bool = False
+    ) -> dict:
+        """An authenticated call; on an invalid token the token is renewed once.
+
+        A read is then repeated. A call that changes WeChat is not: it was
+        refused, so nothing happened, and the caller's next attempt (a
+        ``TransientConnectorError``) uses the new token — the platform's
+        endpoint is still asked at most once per call.
+        """
         for attempt in (1, 2):
             token = self.access_token(refresh=attempt == 2)
             data = self._send(
                 method, path, params={"access_token": token},
-                json=payload if method == "POST" else None,
+                json=payload if method == "POST" else None, mutating=mutating,
             )
             errcode = _errcode(data)
             if not errcode:
                 return data
             if errcode in TOKEN_ERRORS and attempt == 1:
                 cache.delete(self._cache_key)
+                if mutating:
+                    self.access_token(refresh=True)
+                    raise TransientConnectorError(
+                        f"WeChat refused an expired token (errcode {errcode}); renewed, "
+                        "try again.", code=errcode,
+                    )
                 continue
             raise self._error(data)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    # -- interface -------------------------------------------------------------
+    # -- publishing ------------------------------------------------------------
     def publish(self, content: PublishContent) -> PublishResult:
         thumb = content.extra.get("thumb_media_id")
         if not thumb:
@@ -238,34 +306,34 @@ class WeChatOfficialAccountConnector(Connector):
             "need_open_comment": 1,
             "only_fans_can_comment": 0,
         }
-        # Idempotent per content: once WeChat holds a draft or
-        # a publish job for this content, a retry reuses it instead of adding a
-        # second draft or submitting a second publication.
         memo_key = self._publish_memo_key(content)
         memo = cache.get(memo_key) or {}
         media_id = memo.get("media_id")
         publish_id = memo.get("publish_id")
-        if not publish_id:
+        if publish_id:
+            # WeChat already holds a job for this publication: report it, never submit again.
+            return self._publish_status(publish_id, memo_key)
+        if not media_id:
+            draft = self._call("POST", "/cgi-bin/draft/add", payload={"articles": [article]})
+            media_id = draft.get("media_id")
             if not media_id:
-                draft = self._call("POST", "/cgi-bin/draft/add", payload={"articles": [article]})
-                media_id = draft.get("media_id")
-                if not media_id:
-                    raise PermanentConnectorError("WeChat draft/add returned no media_id.")
-                cache.set(memo_key, {"media_id": media_id}, timeout=PUBLISH_MEMO_SECONDS)
-            submitted = self._call(
-                "POST", "/cgi-bin/freepublish/submit", payload={"media_id": media_id}
-            )
-            publish_id = str(submitted.get("publish_id", ""))
-            if not publish_id:
-                raise PermanentConnectorError("WeChat freepublish/submit returned no publish_id.")
-            cache.set(
-                memo_key, {"media_id": media_id, "publish_id": publish_id},
-                timeout=PUBLISH_MEMO_SECONDS,
-            )
-        return self._publish_status(publish_id)
+                raise PermanentConnectorError("WeChat draft/add returned no media_id.")
+            cache.set(memo_key, {"media_id": media_id}, timeout=PUBLISH_MEMO_SECONDS)
+        # The one call that publishes: made once; a lost answer is OutcomeUnknownError.
+        submitted = self._call(
+            "POST", "/cgi-bin/freepublish/submit", payload={"media_id": media_id}, mutating=True
+        )
+        publish_id = str(submitted.get("publish_id", ""))
+        if not publish_id:
+            raise OutcomeUnknownError("WeChat freepublish/submit answered without a publish_id.")
+        cache.set(
+            memo_key, {"media_id": media_id, "publish_id": publish_id},
+            timeout=PUBLISH_MEMO_SECONDS,
+        )
+        return self._publish_status(publish_id, memo_key)
 
     def _publish_memo_key(self, content: PublishContent) -> str:
-        explicit = str(content.extra.get("idempotency_key") or "")
+        explicit = content.client_key or str(content.extra.get("idempotency_key") or "")
         fingerprint = explicit or "|".join((
             content.title, content.body, content.author, content.summary, content.source_url,
             str(content.extra.get("thumb_media_id") or ""),
@@ -275,47 +343,132 @@ class WeChatOfficialAccountConnector(Connector):
         ).hexdigest()[:32]
         return f"platforms:wechat:publish:{digest}"
 
-    def _publish_status(self, publish_id: str) -> PublishResult:
+    def _job_status(self, publish_id: str) -> PublicationLookup:
+        """What ``freepublish/get`` says of a job (a read: errors propagate typed)."""
+        status = self._call("POST", "/cgi-bin/freepublish/get", payload={"publish_id": publish_id})
+        try:
+            publish_status = int(status.get("publish_status"))
+        except (TypeError, ValueError):
+            publish_status = None
+        if publish_status == PUBLISH_DONE:
+            detail = status.get("article_detail")
+            items = (detail.get("item") if isinstance(detail, dict) else None) or []
+            first = items[0] if isinstance(items, list) and items else {}
+            url = str(first.get("article_url", "")) if isinstance(first, dict) else ""
+            return PublicationLookup(
+                state="published", external_id=str(status.get("article_id") or publish_id),
+                url=url,
+            )
+        if publish_status in PUBLISH_FAILED:
+            return PublicationLookup(
+                state="failed", external_id=publish_id, error_code=str(publish_status)
+            )
+        # 1 = still publishing; anything undocumented: not known yet.
+        return PublicationLookup(state="pending", external_id=publish_id)
+
+    def _publish_status(self, publish_id: str, memo_key: str) -> PublishResult:
         """Where a submitted publication stands; never raises a retryable error.
 
         The publication is already submitted: an error here must not make the
-        caller retry (and submit twice), so an unreadable status is "pending".
+        caller retry (and submit twice), so an unreadable status is "pending"
+        with the job id, which ``lookup_publication`` resolves later.
         """
         try:
-            status = self._call(
-                "POST", "/cgi-bin/freepublish/get", payload={"publish_id": publish_id}
-            )
+            found = self._job_status(publish_id)
         except ConnectorError as exc:
             logger.warning(
                 "WeChat publish status unknown app_id=%s publish_id=%s error=%s",
                 self.app_id, publish_id, type(exc).__name__,
             )
             return PublishResult(external_id=publish_id, url="", pending=True)
-        try:
-            publish_status = int(status.get("publish_status"))
-        except (TypeError, ValueError):
-            publish_status = None
-        if publish_status == 0:
-            detail = status.get("article_detail")
-            items = (detail.get("item") if isinstance(detail, dict) else None) or []
-            first = items[0] if isinstance(items, list) and items else {}
-            url = str(first.get("article_url", "")) if isinstance(first, dict) else ""
-            return PublishResult(external_id=str(status.get("article_id") or publish_id), url=url)
-        if publish_status not in PUBLISH_FAILED:
-            # 1 = still publishing; anything undocumented: we do not know yet.
-            return PublishResult(external_id=publish_id, url="", pending=True)
-        raise PermanentConnectorError(
-            f"WeChat refused to publish (publish_status {publish_status}).", code=publish_status
-        )
+        if found.state == "published":
+            return PublishResult(external_id=found.external_id, url=found.url)
+        if found.state == "failed":
+            # WeChat will not publish this job: a person's retry starts afresh.
+            cache.delete(memo_key)
+            raise PermanentConnectorError(
+                f"WeChat refused to publish (publish_status {found.error_code}).",
+                code=found.error_code,
+            )
+        return PublishResult(external_id=publish_id, url="", pending=True)
 
-    def _days(self, since: datetime.date) -> list[datetime.date]:
-        yesterday = timezone.localdate() - datetime.timedelta(days=1)
-        start = max(since, yesterday - datetime.timedelta(days=MAX_DAYS - 1))
-        return [start + datetime.timedelta(days=n) for n in range((yesterday - start).days + 1)]
+    def lookup_publication(
+        self,
+        *,
+        client_key: str,
+        pending_ref: str = "",
+        title: str = "",
+        since: datetime.datetime | None = None,
+    ) -> PublicationLookup:
+        """The job ``pending_ref`` (or the one remembered for ``client_key``) through
+        ``freepublish/get``, else a recent article titled ``title`` through
+        ``freepublish/batchget``. Read-only: nothing is drafted or submitted."""
+        ref = pending_ref
+        memo_key = ""
+        if client_key:
+            memo_key = self._publish_memo_key(
+                PublishContent(title="", body="", client_key=client_key)
+            )
+            ref = ref or str((cache.get(memo_key) or {}).get("publish_id") or "")
+        if ref:
+            try:
+                found = self._job_status(ref)
+            except PermanentConnectorError as exc:
+                # An unknown or foreign job id: the title may still find the article.
+                logger.info("WeChat job %s not readable (errcode %s)", ref, exc.code)
+            else:
+                if found.state == "failed" and memo_key:
+                    cache.delete(memo_key)
+                # A job still publishing is not in the article list yet either.
+                return found
+        if not title:
+            return PublicationLookup(state="not_found")
+        return self._find_article(title=title[:64], since=since)
+
+    def _find_article(self, *, title: str, since: datetime.datetime | None) -> PublicationLookup:
+        """The most recent published article with this title, newest pages first."""
+        since_ts = int(since.timestamp()) if since is not None else 0
+        offset = 0
+        for _page in range(BATCH_MAX_PAGES):
+            data = self._call(
+                "POST", "/cgi-bin/freepublish/batchget",
+                payload={"offset": offset, "count": BATCH_PAGE, "no_content": 1},
+            )
+            items = data.get("item") or []
+            older = False
+            for item in items:
+                updated = int(item.get("update_time") or 0)
+                if updated and updated < since_ts:
+                    older = True
+                    continue
+                news = ((item.get("content") or {}).get("news_item")) or []
+                for article in news:
+                    if article.get("title") == title and not article.get("is_deleted"):
+                        return PublicationLookup(
+                            state="published", external_id=str(item.get("article_id", "")),
+                            url=str(article.get("url", "")),
+                        )
+            offset += len(items)
+            if not items or older or offset >= int(data.get("total_count") or 0):
+                break
+        return PublicationLookup(state="not_found")
+
+    # -- metrics -----------------------------------------------------------------
+    def latest_data_day(self) -> datetime.date:
+        """The newest day WeChat's datacube serves: yesterday from 08:00 Beijing time."""
+        here = timezone.localtime(self._now(), WECHAT_ZONE)
+        back = 1 if here.hour >= DATA_READY_HOUR else 2
+        return here.date() - datetime.timedelta(days=back)
+
+    def _days(self, since: datetime.date, window: int) -> list[datetime.date]:
+        latest = self.latest_data_day()
+        start = max(since, latest - datetime.timedelta(days=window - 1))
+        return [start + datetime.timedelta(days=n) for n in range((latest - start).days + 1)]
 
     def _article_summaries(self, since: datetime.date) -> list[dict]:
         rows = []
-        for day in self._days(since):
+        # getarticlesummary serves one day per call.
+        for day in self._days(since, ARTICLE_WINDOW_DAYS):
             stamp = day.isoformat()
             data = self._call(
                 "POST", "/datacube/getarticlesummary",
@@ -325,6 +478,8 @@ class WeChatOfficialAccountConnector(Connector):
         return rows
 
     def fetch_metrics(self, account, since: datetime.date) -> list[MetricPoint]:
+        """Per-article reads and shares (the last seven days of data) and new followers
+        (the last 30), from ``since`` to the newest day WeChat serves."""
         points = []
         for row in self._article_summaries(since):
             day = datetime.date.fromisoformat(row["ref_date"])
@@ -335,15 +490,15 @@ class WeChatOfficialAccountConnector(Connector):
             ):
                 if key in row:
                     points.append(MetricPoint(day, str(metric), float(row[key]), post))
-        days = self._days(since)
-        # getusersummary spans at most seven days per call.
-        for offset in range(0, len(days), 7):
-            chunk = days[offset : offset + 7]
+        days = self._days(since, USER_WINDOW_DAYS)
+        for offset in range(0, len(days), USER_SPAN_DAYS):
+            chunk = days[offset : offset + USER_SPAN_DAYS]
             data = self._call(
                 "POST", "/datacube/getusersummary",
                 payload={"begin_date": chunk[0].isoformat(), "end_date": chunk[-1].isoformat()},
             )
             gained: dict[datetime.date, float] = {}
+            # One row per day and source of the new followers (search, QR code...).
             for row in data.get("list") or []:
                 day = datetime.date.fromisoformat(row["ref_date"])
                 gained[day] = gained.get(day, 0) + float(row.get("new_user", 0))
@@ -353,13 +508,60 @@ class WeChatOfficialAccountConnector(Connector):
             )
         return points
 
+    # -- interactions --------------------------------------------------------------
+    def _comments(self, msgid: str, since: datetime.datetime) -> list[Interaction]:
+        msg_data_id, _, position = msgid.partition("_")
+        index = _article_index(position)
+        found = []
+        begin = 0
+        while True:
+            try:
+                data = self._call(
+                    "POST", "/cgi-bin/comment/list",
+                    payload={"msg_data_id": int(msg_data_id), "index": index,
+                             "begin": begin, "count": COMMENTS_PAGE, "type": 0},
+                )
+            except PermanentConnectorError as exc:
+                if exc.code != COMMENTS_CLOSED:
+                    raise
+                # Comments are closed on this article: nothing to read there.
+                return found
+            comments = data.get("comment") or []
+            for comment in comments:
+                created = datetime.datetime.fromtimestamp(
+                    int(comment.get("create_time", 0)), tz=datetime.UTC
+                )
+                if created < since:
+                    continue
+                openid = str(comment.get("openid", ""))
+                found.append(
+                    Interaction(
+                        external_id=f"{msgid}:{comment['user_comment_id']}",
+                        kind="comment",
+                        text=comment.get("content", ""),
+                        # The comment API gives no nickname: the openid stands in.
+                        author=openid,
+                        author_id=openid,
+                        created_at=created,
+                        post_id=msg_data_id,
+                        post_index=index,
+                        replied=bool(comment.get("reply")),
+                    )
+                )
+            begin += len(comments)
+            if not comments or begin >= int(data.get("total", 0)):
+                return found
+
     def fetch_interactions(self, account, since: datetime.datetime) -> list[Interaction]:
-        """Comments made since ``since`` on recently read articles (msgid = msg_data_id_index)."""
+        """Comments made since ``since`` on recently read articles (msgid = msg_data_id_index).
+
+        Private messages reach the product through WeChat's message push, not here.
+        """
         # Comments keep arriving on older articles: look for articles over at
         # least the last week, then keep only comments made since ``since``.
         discover_from = min(
-            timezone.localdate(since),
-            timezone.localdate() - datetime.timedelta(days=COMMENT_LOOKBACK_DAYS),
+            timezone.localdate(since, WECHAT_ZONE),
+            self.latest_data_day() - datetime.timedelta(days=COMMENT_LOOKBACK_DAYS),
         )
         msgids = dict.fromkeys(
             str(row["msgid"]) for row in self._article_summaries(discover_from)
@@ -367,46 +569,39 @@ class WeChatOfficialAccountConnector(Connector):
         )
         found = []
         for msgid in msgids:
-            msg_data_id, _, index = msgid.partition("_")
-            begin = 0
-            while True:
-                data = self._call(
-                    "POST", "/cgi-bin/comment/list",
-                    payload={"msg_data_id": int(msg_data_id), "index": _article_index(index),
-                             "begin": begin, "count": COMMENTS_PAGE, "type": 0},
-                )
-                comments = data.get("comment") or []
-                for comment in comments:
-                    created = datetime.datetime.fromtimestamp(
-                        int(comment.get("create_time", 0)), tz=datetime.UTC
-                    )
-                    if created < since:
-                        continue
-                    found.append(
-                        Interaction(
-                            external_id=f"{msgid}:{comment['user_comment_id']}",
-                            kind="comment",
-                            text=comment.get("content", ""),
-                            author=comment.get("openid", ""),
-                            created_at=created,
-                            post_id=msgid,
-                            replied=bool(comment.get("reply")),
-                        )
-                    )
-                begin += len(comments)
-                if not comments or begin >= int(data.get("total", 0)):
-                    break
+            found.extend(self._comments(msgid, since))
         return found
 
     def reply(self, interaction: Interaction, text: str) -> ReplyResult:
-        msgid, _, comment_id = interaction.external_id.partition(":")
-        msg_data_id, _, index = msgid.partition("_")
+        """A comment reply (comment/reply/add) or, for a private message, a
+        customer-service message (message/custom/send, 48-hour window). Each is sent once."""
+        if not text.strip():
+            raise PermanentConnectorError("A reply needs text.")
+        if interaction.kind == "message":
+            if not interaction.author_id:
+                raise PermanentConnectorError("A WeChat message reply needs the user's openid.")
+            self._call(
+                "POST", "/cgi-bin/message/custom/send",
+                payload={"touser": interaction.author_id, "msgtype": "text",
+                         "text": {"content": text}},
+                mutating=True,
+            )
+            return ReplyResult(
+                external_id=f"{interaction.external_id}:reply", replied_at=timezone.now()
+            )
+        msgid, _, comment_id = interaction.external_id.rpartition(":")
+        if interaction.post_id.isdigit():
+            msg_data_id, index = interaction.post_id, interaction.post_index
+        else:
+            msg_data_id, _, position = msgid.partition("_")
+            index = _article_index(position)
         if not (msg_data_id.isdigit() and comment_id.isdigit()):
             raise PermanentConnectorError("Not a WeChat comment id.")
         self._call(
             "POST", "/cgi-bin/comment/reply/add",
-            payload={"msg_data_id": int(msg_data_id), "index": _article_index(index),
+            payload={"msg_data_id": int(msg_data_id), "index": index,
                      "user_comment_id": int(comment_id), "content": text},
+            mutating=True,
         )
         return ReplyResult(external_id=f"{interaction.external_id}:reply", replied_at=timezone.now())
 

@@ -1,9 +1,9 @@
-"""Fixtures of the platforms tests: the local WeChat stand-in and eager Celery retries."""
+"""Fixtures of the platforms tests: the local WeChat and Weibo stand-ins, eager Celery retries."""
 
 import pytest
 from django.core.cache import cache
 
-from . import fake_wechat
+from . import fake_wechat, fake_weibo
 
 
 @pytest.fixture
@@ -11,6 +11,17 @@ def server():
     """A local api.weixin.qq.com (tests/platforms/fake_wechat.py), with a clean token cache."""
     cache.clear()
     srv = fake_wechat.start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+    cache.clear()
+
+
+@pytest.fixture
+def weibo_server():
+    """A local api.weibo.com (tests/platforms/fake_weibo.py), with a clean token cache."""
+    cache.clear()
+    srv = fake_weibo.start()
     yield srv
     srv.shutdown()
     srv.server_close()

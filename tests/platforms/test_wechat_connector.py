@@ -30,7 +30,8 @@ CONTENT = PublishContent(
 @pytest.fixture
 def client(server):
     return WeChatOfficialAccountConnector(
-        app_id=fake_wechat.APP_ID, app_secret=fake_wechat.APP_SECRET, base_url=server.url
+        app_id=fake_wechat.APP_ID, app_secret=fake_wechat.APP_SECRET, base_url=server.url,
+        now=server.now,
     )
 
 
