@@ -13,7 +13,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 APPS = (
     "teams", "platforms", "compliance/privacy", "compliance/advertising", "compliance/risk",
-    "campaigns/planning", "analytics",
+    "campaigns/planning", "campaigns/content", "campaigns/publishing", "campaigns/engagement",
+    "analytics",
 )
 COMMON = ["-l", "zh_Hans", "--no-obsolete", "--no-location", "-e", "html,txt,py"]
 

@@ -8,3 +8,10 @@ class ContentConfig(AppConfig):
     name = "campaigns.content"
     label = "content"
     verbose_name = _("Content")
+
+    def ready(self) -> None:
+        from teams.demo import register_demo_seeder
+
+        from .demo import seed
+
+        register_demo_seeder("content", seed, order=45)

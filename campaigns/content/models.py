@@ -83,6 +83,13 @@ class MediaAsset(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def file_kind(self) -> str:
+        """The file's type as people name it (PNG, MP4), from the type found on upload."""
+        from teams.uploads import MEDIA_TYPES
+
+        return MEDIA_TYPES.get(self.content_type, "").upper()
+
 
 class ContentItem(models.Model):
     """One piece of content for a campaign: the original text and its target accounts.
@@ -135,6 +142,11 @@ class ContentItem(models.Model):
         related_name="+", verbose_name=_("approved by"),
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    # The version whose submission the checker refused on blocking findings: it
+    # waits for a reviewer's override (or an edit, which makes a new version).
+    blocked_version = models.PositiveIntegerField(
+        _("version blocked by findings"), null=True, blank=True
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
