@@ -8,3 +8,21 @@ class EngagementConfig(AppConfig):
     name = "campaigns.engagement"
     label = "engagement"
     verbose_name = _("Engagement")
+
+    def ready(self) -> None:
+        from compliance.privacy.models import DataCategory
+        from compliance.privacy.services import (
+            register_personal_data_provider,
+            register_retention_handler,
+        )
+        from teams.demo import register_demo_seeder
+
+        from . import demo, selectors, services
+
+        register_demo_seeder("engagement", demo.seed, order=55)
+        # What the inbox, the audience and the lotteries hold on a person goes
+        # into their data-subject export; their words expire with behaviour data.
+        register_personal_data_provider("engagement", selectors.personal_data)
+        register_retention_handler(
+            "interactions", DataCategory.BEHAVIOUR, services.interactions_apply_retention
+        )

@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -73,6 +74,9 @@ class Interaction(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="assigned_interactions", verbose_name=_("assignee"),
     )
+    # When the first reply is due under the team's response policy, counted in
+    # its working hours; stored so "overdue" is a plain indexed filter.
+    response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)
     # First reply sent by the team: what the response-time SLA measures.
     first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
     first_responder = models.ForeignKey(
@@ -94,6 +98,7 @@ class Interaction(models.Model):
         indexes = [
             models.Index(fields=["team", "status", "-occurred_at"]),
             models.Index(fields=["team", "first_response_at"]),
+            models.Index(fields=["team", "response_due_at"]),
         ]
 
     def __str__(self) -> str:
@@ -101,6 +106,16 @@ class Interaction(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("engagement:interaction", args=[self.pk])
+
+    @property
+    def is_overdue(self) -> bool:
+        """Unanswered, unresolved and past its first-response deadline."""
+        return (
+            self.first_response_at is None
+            and self.status != InteractionStatus.RESOLVED
+            and self.response_due_at is not None
+            and self.response_due_at < timezone.now()
+        )
 
 
 class InteractionNote(models.Model):
@@ -465,8 +480,18 @@ class Lottery(models.Model):
     # a lottery number): mixed in so not even the organiser controls the draw.
     beacon = models.CharField(_("public beacon"), max_length=500, blank=True)
     entrant_list_hash = models.CharField(_("entrant list hash"), max_length=64, blank=True)
+    entries_closed_at = models.DateTimeField(_("entries closed at"), null=True, blank=True)
     winners = models.JSONField(_("winners"), default=list, blank=True)
     drawn_at = models.DateTimeField(_("drawn at"), null=True, blank=True)
+    # The proof file exactly as published (draw.proof_json of it); never rewritten.
+    proof = models.JSONField(_("proof"), null=True, blank=True, editable=False)
+    # What entrants consented to in the privacy ledger (ConsentRecord.purpose).
+    consent_purpose = models.CharField(_("consent purpose"), max_length=200, blank=True)
+    # The compliance check of the published text (rules, prizes, draw time).
+    compliance_check = models.ForeignKey(
+        "compliance.ContentCheck", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("compliance check"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("created by"),
@@ -483,6 +508,10 @@ class Lottery(models.Model):
                 & Q(draw_at__gte=models.F("entries_close_at")),
                 name="lottery_dates_in_order",
             ),
+            models.CheckConstraint(
+                condition=~Q(status="drawn") | Q(proof__isnull=False),
+                name="lottery_drawn_has_proof",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -490,6 +519,11 @@ class Lottery(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("engagement:lottery", args=[self.pk])
+
+    @property
+    def prize_count(self) -> int:
+        """How many winners the draw picks: the sum of the prizes' counts."""
+        return sum(int(p.get("count") or 0) for p in self.prizes or [] if isinstance(p, dict))
 
 
 class LotteryEntrant(models.Model):

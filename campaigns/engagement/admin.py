@@ -1,0 +1,125 @@
+"""Django admin for engagement. Statuses, replies, entrants and draws are read-only here:
+they change only through the services (the declared machines, the connector, the draw)."""
+
+from django.contrib import admin
+
+from .models import (
+    AudienceMember,
+    Interaction,
+    InteractionNote,
+    InteractionReply,
+    Lottery,
+    LotteryEntrant,
+    Poll,
+    PollOption,
+    Question,
+    ReplyTemplate,
+    ResponsePolicy,
+    Segment,
+)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReplyInline(ReadOnlyInline):
+    model = InteractionReply
+    fields = ["sent_at", "author", "status", "text", "error_kind", "error_code"]
+
+
+class NoteInline(ReadOnlyInline):
+    model = InteractionNote
+    fields = ["created_at", "author", "text"]
+
+
+@admin.register(Interaction)
+class InteractionAdmin(admin.ModelAdmin):
+    list_display = ["occurred_at", "team", "account", "kind", "author_name", "status",
+                    "sentiment_label", "priority", "assignee", "response_due_at"]
+    list_filter = ["status", "kind", "sentiment_label", "priority", "team"]
+    search_fields = ["text", "author_name", "external_id"]
+    date_hierarchy = "occurred_at"
+    list_select_related = ["team", "account__platform", "assignee"]
+    raw_id_fields = ["account", "publication", "campaign", "assignee", "first_responder"]
+    readonly_fields = ["status", "first_response_at", "first_responder", "resolved_at",
+                       "response_due_at", "external_id", "sentiment_score", "sentiment_label"]
+    inlines = [ReplyInline, NoteInline]
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "team", "created_by", "created_at"]
+    search_fields = ["name", "body"]
+    list_filter = ["team"]
+
+
+@admin.register(ResponsePolicy)
+class ResponsePolicyAdmin(admin.ModelAdmin):
+    list_display = ["team", "first_response_minutes", "work_starts", "work_ends"]
+
+
+class EntrantInline(ReadOnlyInline):
+    model = LotteryEntrant
+    fields = ["entrant_id", "display_name", "source", "entered_at"]
+
+
+@admin.register(Lottery)
+class LotteryAdmin(admin.ModelAdmin):
+    # The seed is never shown here: before the draw it is the secret the
+    # commitment binds; after it, it is in the proof.
+    list_display = ["title", "team", "campaign", "status", "draw_at", "drawn_at"]
+    list_filter = ["status", "team"]
+    search_fields = ["title"]
+    fields = ["team", "campaign", "item", "platform", "title", "rules", "prizes",
+              "entries_open_at", "entries_close_at", "draw_at", "consent_purpose", "status",
+              "commitment", "entrant_list_hash", "beacon", "winners", "drawn_at"]
+    raw_id_fields = ["campaign", "item"]
+    inlines = [EntrantInline]
+
+    # A lottery made or changed here would skip the seed, the checker and the
+    # commitment: admin only reads them.
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class PollOptionInline(admin.TabularInline):
+    model = PollOption
+    extra = 0
+
+
+@admin.register(Poll)
+class PollAdmin(admin.ModelAdmin):
+    list_display = ["title", "team", "campaign", "opens_at", "closes_at"]
+    list_filter = ["team"]
+    raw_id_fields = ["campaign", "item"]
+    inlines = [PollOptionInline]
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["question", "item", "answered_at", "is_published"]
+    raw_id_fields = ["item", "interaction"]
+
+
+@admin.register(Segment)
+class SegmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "team", "rule", "strategy"]
+    list_filter = ["rule", "strategy", "team"]
+
+
+@admin.register(AudienceMember)
+class AudienceMemberAdmin(admin.ModelAdmin):
+    list_display = ["external_ref", "nickname", "account", "orders_count", "total_spend"]
+    search_fields = ["external_ref", "nickname"]
+    raw_id_fields = ["account"]
