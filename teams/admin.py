@@ -1,7 +1,26 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AuditEvent, Membership, Task, Team
+from .models import (
+    ActionItem,
+    AgendaItem,
+    AuditEvent,
+    Decision,
+    Meeting,
+    MeetingSeries,
+    Membership,
+    Notification,
+    Responsibility,
+    RoleSkillRequirement,
+    SkillAssessment,
+    SkillLevel,
+    Task,
+    TaskComment,
+    Team,
+    TrainingAttendance,
+    TrainingPlan,
+    TrainingSession,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -27,12 +46,19 @@ class MembershipAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["user", "team"]
 
 
+class TaskCommentInline(admin.TabularInline):
+    model = TaskComment
+    extra = 0
+    readonly_fields = ["author", "created_at"]
+
+
 @admin.register(Task)
 class TaskAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "team", "owner", "due_date", "status", "source_type"]
+    list_display = ["title", "team", "owner", "due_date", "status", "priority", "source_type"]
     search_fields = ["title", "description", "owner__username"]
-    list_filter = ["status", "team", "due_date"]
+    list_filter = ["status", "priority", "team", "due_date"]
     autocomplete_fields = ["owner", "team"]
+    inlines = [TaskCommentInline]
 
 
 @admin.register(AuditEvent)
@@ -47,3 +73,92 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(SkillLevel)
+class SkillLevelAdmin(admin.ModelAdmin):
+    list_display = ["membership", "skill", "level", "assessed_at", "assessed_by"]
+    list_filter = ["skill", "level", "membership__team"]
+    search_fields = ["membership__user__username"]
+
+
+@admin.register(SkillAssessment)
+class SkillAssessmentAdmin(admin.ModelAdmin):
+    list_display = ["membership", "skill", "previous_level", "level", "assessed_at", "assessed_by"]
+    list_filter = ["skill", "membership__team"]
+    search_fields = ["membership__user__username", "note"]
+    readonly_fields = [f.name for f in SkillAssessment._meta.fields]
+
+    def has_add_permission(self, request):
+        return False  # assessments are made through the member's page, which keeps the level
+
+
+@admin.register(RoleSkillRequirement)
+class RoleSkillRequirementAdmin(admin.ModelAdmin):
+    list_display = ["team", "role", "skill", "level"]
+    list_filter = ["team", "role", "skill"]
+
+
+@admin.register(Responsibility)
+class ResponsibilityAdmin(admin.ModelAdmin):
+    list_display = ["team", "campaign_type", "campaign_id", "area", "membership", "role"]
+    list_filter = ["team", "area", "role"]
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+    fields = ["section", "order", "msgid", "params", "available", "url"]
+
+
+class ActionItemInline(admin.TabularInline):
+    model = ActionItem
+    extra = 0
+    fields = ["title", "owner", "due_date", "task"]
+    readonly_fields = ["task"]
+
+
+@admin.register(MeetingSeries)
+class MeetingSeriesAdmin(admin.ModelAdmin):
+    list_display = ["title", "team", "kind", "rrule", "first_starts_at", "active"]
+    list_filter = ["team", "kind", "active"]
+    filter_horizontal = ["participants"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["title", "team", "starts_at", "status", "agenda_written_at"]
+    list_filter = ["team", "kind", "status"]
+    date_hierarchy = "starts_at"
+    inlines = [AgendaItemInline, ActionItemInline]
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    list_display = ["title", "team", "meeting", "status", "decided_at"]
+    list_filter = ["team", "status"]
+
+
+class TrainingSessionInline(admin.TabularInline):
+    model = TrainingSession
+    extra = 0
+
+
+@admin.register(TrainingPlan)
+class TrainingPlanAdmin(admin.ModelAdmin):
+    list_display = ["title", "team", "topic", "format", "skill", "starts_on", "ends_on"]
+    list_filter = ["team", "topic", "format"]
+    inlines = [TrainingSessionInline]
+
+
+@admin.register(TrainingAttendance)
+class TrainingAttendanceAdmin(admin.ModelAdmin):
+    list_display = ["session", "membership", "attended", "score", "assessed_level"]
+    list_filter = ["session__plan__team", "attended"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "recipient", "kind", "message", "read_at", "emailed_at"]
+    list_filter = ["kind", "read_at"]
+    search_fields = ["recipient__username", "msgid"]

@@ -8,8 +8,12 @@ class TeamsConfig(AppConfig):
     verbose_name = _("Teams")
 
     def ready(self) -> None:
+        from .demo import register_demo_seeder
+        from .demo_data import seed
         from .permissions import sync_role_groups
 
         # Permissions of every app exist only after migrate; the role groups
         # are brought up to date then, so new models get their permissions.
         post_migrate.connect(sync_role_groups, dispatch_uid="teams.sync_role_groups")
+        # After campaigns (40) and analytics: RACI and the agenda read their data.
+        register_demo_seeder("teams-collaboration", seed, order=70)

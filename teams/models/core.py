@@ -1,12 +1,13 @@
+"""Teams, memberships and the audit trail: the ground every other record stands on."""
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .roles import Role
+from ..roles import Role
 
 # Time zones a team may work in: the mainland's and those of the other
 # markets teams sell to. Stored as IANA names; zoneinfo reads them from the
@@ -90,84 +91,6 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.team} ({self.get_role_display()})"
-
-
-class TaskStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    DONE = "done", _("Done")
-    CANCELLED = "cancelled", _("Cancelled")
-
-
-class Task(models.Model):
-    """A piece of work for one person: a milestone, a review, an incident step…"""
-
-    team = models.ForeignKey(
-        Team, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("team")
-    )
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="tasks",
-        verbose_name=_("owner"),
-    )
-    due_date = models.DateField(_("due date"), null=True, blank=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.OPEN
-    )
-    source_type = models.ForeignKey(
-        ContentType,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        verbose_name=_("source type"),
-    )
-    source_id = models.CharField(_("source id"), max_length=64, blank=True)
-    source = GenericForeignKey("source_type", "source_id")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
-    # Names the occasion a job or service created the task for ("drill 7 due
-    # 2026-12-01 → owner 3"); unique, so a retried or concurrent run finds the
-    # task instead of adding a second one. Blank for tasks people create.
-    dedup_key = models.CharField(_("de-duplication key"), max_length=200, blank=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["status", "due_date", "id"]
-        verbose_name = _("task")
-        verbose_name_plural = _("tasks")
-        indexes = [
-            models.Index(fields=["owner", "status"]),
-            models.Index(fields=["source_type", "source_id"]),
-        ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["dedup_key"], condition=~Q(dedup_key=""), name="task_unique_dedup_key"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.title
-
-    @property
-    def is_overdue(self) -> bool:
-        from django.utils import timezone
-
-        return (
-            self.status == TaskStatus.OPEN
-            and self.due_date is not None
-            and self.due_date < timezone.localdate()
-        )
 
 
 class AuditEvent(models.Model):

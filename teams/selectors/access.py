@@ -1,12 +1,12 @@
-"""Read side of teams: which teams a user may see and what they may do there."""
+"""Who may see which team and do what there; the activity feed of a record."""
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import QuerySet
 
-from .models import AuditEvent, Membership, Task, TaskStatus, Team
-from .roles import ALL_TEAMS_ROLES, CAPABILITIES, Role
+from ..models import AuditEvent, Membership, Team
+from ..roles import ALL_TEAMS_ROLES, CAPABILITIES, Role
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -107,27 +107,6 @@ def roles_of(user: User) -> set[str]:
 def user_can_anywhere(user: User, capability: str) -> bool:
     allowed = CAPABILITIES.get(capability, frozenset())
     return any(role in allowed for role in roles_of(user))
-
-
-def tasks_for_owner(user: User, *, status: str | None = TaskStatus.OPEN) -> QuerySet[Task]:
-    """The user's own tasks, oldest due first, with what the page shows preloaded."""
-    qs = (
-        Task.objects.filter(owner_id=user.pk)
-        .select_related("team", "source_type")
-        .prefetch_related("source")
-    )
-    if status:
-        qs = qs.filter(status=status)
-    return qs.order_by(models.F("due_date").asc(nulls_last=True), "id")
-
-
-def task_get_for_user(user: User, task_id: int) -> Task:
-    """A task the user may act on: their own, or any in a team they lead."""
-    qs = scope_to_user_teams(Task.objects.select_related("team"), user)
-    task = qs.get(pk=task_id)
-    if task.owner_id != user.pk and not user_can(user, task.team, "team.manage"):
-        raise Task.DoesNotExist
-    return task
 
 
 def audit_events_for(target: models.Model, limit: int = 100) -> QuerySet[AuditEvent]:
