@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class AnalyticsConfig(AppConfig):
     name = "analytics"
     verbose_name = _("Analytics")
+
+    def ready(self) -> None:
+        from .services.agenda import connect_to_teams
+
+        # Meeting agendas read KPI pacing, content and replies: analytics writes
+        # them into teams' records, so teams never imports a higher floor.
+        connect_to_teams()

@@ -74,15 +74,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "rest_framework",
-    "rest_framework.authtoken",
-    "django_filters",
-    "drf_spectacular",
-    "drf_spectacular_sidecar",
-    "django_celery_beat",
-    "simple_history",
-    "axes",
-    # CampaignOps, lowest floor first (see docs/architecture.md)
+    # CampaignOps, lowest floor first (see docs/architecture.md). Before the
+    # third-party apps: Django merges translation catalogues in this order and
+    # the first wins, so "Name" stays 名称 (django-celery-beat says 任务名) and
+    # "Minutes" stays 会议纪要 (it says 分钟).
     "teams",
     "platforms",
     "compliance.privacy",
@@ -93,6 +88,14 @@ INSTALLED_APPS = [
     "campaigns.publishing",
     "campaigns.engagement",
     "analytics",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_celery_beat",
+    "simple_history",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -109,6 +112,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "config.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "config.middleware.MethodNotAllowedPageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -129,6 +133,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
             ],
+            # One filter set for numbers, money and dates, loadable from every app's
+            # templates without making config an app (no app imports config).
+            "libraries": {"formats": "config.templatetags.formats"},
         },
     },
 ]
@@ -248,6 +255,8 @@ LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Shanghai")
+# One date shape on every page, in both languages: 2028-01-05 (config/formats).
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 USE_TZ = True
 
@@ -295,6 +304,17 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.exception_handler",
+    # JSON nested thousands deep, lone surrogates, NUL characters and numbers no
+    # column holds are a 400 here, before any view (config/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # Views that burn CPU per request (sentiment scoring, the recommender, the
+    # content check) name ``throttle_scope = "cpu"``; the others are not throttled.
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"cpu": env.str("API_CPU_RATE", default="60/minute")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CampaignOps API",
@@ -303,7 +323,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "/static/favicon.svg",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Several models have a "status" or "kind"; each choice set gets its own
@@ -390,6 +410,11 @@ CREDENTIALS_KEYS = env.list("CREDENTIALS_KEYS", default=[]) or (
 PSEUDONYM_KEY = _secret("PSEUDONYM_KEY", new_secret_key, developer_default=_DEV_SECRET_KEY)
 
 SITE_NAME = _("CampaignOps")
+# Notifications by e-mail (teams): printed to the console unless a backend is set.
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CampaignOps <noreply@campaignops.local>")
 
 # SMART check (S2.1.1): warn when a target exceeds its baseline, or the team's
 # best earlier result, by more than this factor.
