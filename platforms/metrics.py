@@ -84,3 +84,40 @@ def format_metric_value(code: str, value: float | None) -> str:
     if kind == MetricKind.MONEY:
         return f"¥{float(value):,.2f}"
     return f"{float(value):,.0f}"
+
+
+def is_derived(code: str) -> bool:
+    """Whether the metric is a ratio of two others (ctr, conversion_rate, aov).
+
+    Derived metrics are never stored: they are computed from their summed parts.
+    """
+    info = METRICS.get(code)
+    return info is not None and info.numerator is not None
+
+
+# The names the catalogue's metrics go by in the headers of spreadsheets and of the
+# Chinese platform back-ends' exports; file imports accept them beside the code.
+# Several names may point at one metric (分享数 and 转发数 are both shares).
+METRIC_NAMES_ZH: dict[str, str] = {
+    "曝光量": Metric.IMPRESSIONS,
+    "展现量": Metric.IMPRESSIONS,
+    "阅读量": Metric.READS,
+    "播放量": Metric.PLAYS,
+    "点击量": Metric.CLICKS,
+    "点击率": Metric.CTR,
+    "互动量": Metric.INTERACTIONS,
+    "点赞数": Metric.LIKES,
+    "评论数": Metric.COMMENTS,
+    "分享数": Metric.SHARES,
+    "转发数": Metric.SHARES,
+    "新增粉丝": Metric.FOLLOWERS_GAINED,
+    "注册数": Metric.REGISTRATIONS,
+    "线索数": Metric.LEADS,
+    "转化数": Metric.CONVERSIONS,
+    "转化率": Metric.CONVERSION_RATE,
+    "订单量": Metric.ORDERS,
+    "订单数": Metric.ORDERS,
+    "销量": Metric.UNITS_SOLD,
+    "销售额": Metric.REVENUE,
+    "客单价": Metric.AOV,
+}
