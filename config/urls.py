@@ -4,9 +4,10 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog, set_language
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import APIRootView
 
+from analytics.views.ingest import tracking_urlpatterns
 from campaigns.planning.views import home
 
 from . import health
@@ -61,7 +62,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    # The split view serves Swagger UI's start-up script from its own URL
+    # (``?script``), which ``script-src 'self'`` allows; an inline one is blocked.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("team/", include("teams.urls")),
     path("platforms/", include("platforms.urls")),
     path("compliance/", include("compliance.advertising.urls")),
@@ -72,6 +75,8 @@ urlpatterns = [
     path("calendar/", include("campaigns.publishing.urls")),
     path("engagement/", include("campaigns.engagement.urls")),
     path("analytics/", include("analytics.urls")),
+    # First-party tracking links: public, short, no login (analytics.views.ingest).
+    path("t/", include((tracking_urlpatterns, "tracking"))),
 ]
 
 handler404 = "config.views.not_found"
