@@ -5,11 +5,13 @@ from .models import (
     ActionItem,
     AgendaItem,
     AuditEvent,
+    CalendarFeed,
     Decision,
     Meeting,
     MeetingSeries,
     Membership,
     Notification,
+    NotificationSettings,
     Responsibility,
     RoleSkillRequirement,
     SkillAssessment,
@@ -95,12 +97,14 @@ class SkillAssessmentAdmin(admin.ModelAdmin):
 
 @admin.register(RoleSkillRequirement)
 class RoleSkillRequirementAdmin(admin.ModelAdmin):
+    search_fields = ["team__name", "skill"]
     list_display = ["team", "role", "skill", "level"]
     list_filter = ["team", "role", "skill"]
 
 
 @admin.register(Responsibility)
 class ResponsibilityAdmin(admin.ModelAdmin):
+    search_fields = ["team__name", "membership__user__username"]
     list_display = ["team", "campaign_type", "campaign_id", "area", "membership", "role"]
     list_filter = ["team", "area", "role"]
 
@@ -120,6 +124,7 @@ class ActionItemInline(admin.TabularInline):
 
 @admin.register(MeetingSeries)
 class MeetingSeriesAdmin(admin.ModelAdmin):
+    search_fields = ["title"]
     list_display = ["title", "team", "kind", "rrule", "first_starts_at", "active"]
     list_filter = ["team", "kind", "active"]
     filter_horizontal = ["participants"]
@@ -127,6 +132,7 @@ class MeetingSeriesAdmin(admin.ModelAdmin):
 
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
+    search_fields = ["title", "minutes"]
     list_display = ["title", "team", "starts_at", "status", "agenda_written_at"]
     list_filter = ["team", "kind", "status"]
     date_hierarchy = "starts_at"
@@ -135,6 +141,7 @@ class MeetingAdmin(admin.ModelAdmin):
 
 @admin.register(Decision)
 class DecisionAdmin(admin.ModelAdmin):
+    search_fields = ["title"]
     list_display = ["title", "team", "meeting", "status", "decided_at"]
     list_filter = ["team", "status"]
 
@@ -146,6 +153,7 @@ class TrainingSessionInline(admin.TabularInline):
 
 @admin.register(TrainingPlan)
 class TrainingPlanAdmin(admin.ModelAdmin):
+    search_fields = ["title", "content"]
     list_display = ["title", "team", "topic", "format", "skill", "starts_on", "ends_on"]
     list_filter = ["team", "topic", "format"]
     inlines = [TrainingSessionInline]
@@ -153,6 +161,7 @@ class TrainingPlanAdmin(admin.ModelAdmin):
 
 @admin.register(TrainingAttendance)
 class TrainingAttendanceAdmin(admin.ModelAdmin):
+    search_fields = ["membership__user__username", "session__plan__title"]
     list_display = ["session", "membership", "attended", "score", "assessed_level"]
     list_filter = ["session__plan__team", "attended"]
 
@@ -162,3 +171,48 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["created_at", "recipient", "kind", "message", "read_at", "emailed_at"]
     list_filter = ["kind", "read_at"]
     search_fields = ["recipient__username", "msgid"]
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "section", "order", "msgid", "available"]
+    list_filter = ["section", "available"]
+    search_fields = ["meeting__title", "msgid"]
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(admin.ModelAdmin):
+    list_display = ["title", "meeting", "owner", "due_date", "task"]
+    list_filter = ["due_date"]
+    search_fields = ["title", "meeting__title"]
+    raw_id_fields = ["task"]
+
+
+@admin.register(TaskComment)
+class TaskCommentAdmin(admin.ModelAdmin):
+    list_display = ["task", "author", "created_at"]
+    list_filter = ["created_at"]
+    search_fields = ["task__title", "body"]
+
+
+@admin.register(TrainingSession)
+class TrainingSessionAdmin(admin.ModelAdmin):
+    list_display = ["title", "plan", "starts_at", "ends_at", "trainer"]
+    list_filter = ["plan__team"]
+    search_fields = ["title", "plan__title"]
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    # The token is a password to the feed: never shown here.
+    list_display = ["user", "rotated_at"]
+    list_filter = ["rotated_at"]
+    search_fields = ["user__username"]
+    exclude = ["token"]
+
+
+@admin.register(NotificationSettings)
+class NotificationSettingsAdmin(admin.ModelAdmin):
+    list_display = ["user", "email_kinds", "last_digest_on"]
+    list_filter = ["last_digest_on"]
+    search_fields = ["user__username"]

@@ -67,6 +67,7 @@ class MediaAssetAdmin(admin.ModelAdmin):
 @admin.register(ContentVersion)
 class ContentVersionAdmin(admin.ModelAdmin):
     list_display = ["item", "number", "author", "created_at"]
+    list_filter = ["created_at"]
     search_fields = ["item__title"]
     list_select_related = ["item", "author"]
     readonly_fields = ["item", "number", "snapshot", "author", "created_at"]
@@ -95,6 +96,7 @@ class ContentReviewAdmin(admin.ModelAdmin):
 @admin.register(ContentVariant)
 class ContentVariantAdmin(admin.ModelAdmin):
     list_display = ["item", "account", "title"]
+    list_filter = ["account__platform"]
     search_fields = ["item__title", "title", "body"]
     list_select_related = ["item", "account__platform"]
     raw_id_fields = ["item", "account"]

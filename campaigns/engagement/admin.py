@@ -12,6 +12,7 @@ from .models import (
     LotteryEntrant,
     Poll,
     PollOption,
+    PollVote,
     Question,
     ReplyTemplate,
     ResponsePolicy,
@@ -64,6 +65,8 @@ class ReplyTemplateAdmin(admin.ModelAdmin):
 @admin.register(ResponsePolicy)
 class ResponsePolicyAdmin(admin.ModelAdmin):
     list_display = ["team", "first_response_minutes", "work_starts", "work_ends"]
+    list_filter = ["first_response_minutes"]
+    search_fields = ["team__name"]
 
 
 class EntrantInline(ReadOnlyInline):
@@ -102,6 +105,7 @@ class PollOptionInline(admin.TabularInline):
 class PollAdmin(admin.ModelAdmin):
     list_display = ["title", "team", "campaign", "opens_at", "closes_at"]
     list_filter = ["team"]
+    search_fields = ["title"]
     raw_id_fields = ["campaign", "item"]
     inlines = [PollOptionInline]
 
@@ -109,6 +113,8 @@ class PollAdmin(admin.ModelAdmin):
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
     list_display = ["question", "item", "answered_at", "is_published"]
+    list_filter = ["is_published", "team"]
+    search_fields = ["question", "answer", "asked_by"]
     raw_id_fields = ["item", "interaction"]
 
 
@@ -116,10 +122,57 @@ class QuestionAdmin(admin.ModelAdmin):
 class SegmentAdmin(admin.ModelAdmin):
     list_display = ["name", "team", "rule", "strategy"]
     list_filter = ["rule", "strategy", "team"]
+    search_fields = ["name"]
 
 
 @admin.register(AudienceMember)
 class AudienceMemberAdmin(admin.ModelAdmin):
     list_display = ["external_ref", "nickname", "account", "orders_count", "total_spend"]
+    list_filter = ["account__platform", "team"]
     search_fields = ["external_ref", "nickname"]
     raw_id_fields = ["account"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that only services write (replies sent, notes, votes, entrants)."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(InteractionNote)
+class InteractionNoteAdmin(ReadOnlyAdmin):
+    list_display = ["interaction", "author", "created_at"]
+    list_filter = ["created_at"]
+    search_fields = ["text"]
+
+
+@admin.register(InteractionReply)
+class InteractionReplyAdmin(ReadOnlyAdmin):
+    list_display = ["interaction", "author", "status", "sent_at", "error_kind", "error_code"]
+    list_filter = ["status", "error_kind"]
+    search_fields = ["text", "external_id"]
+
+
+@admin.register(PollOption)
+class PollOptionAdmin(admin.ModelAdmin):
+    list_display = ["label", "poll", "order"]
+    list_filter = ["poll__team"]
+    search_fields = ["label", "poll__title"]
+
+
+@admin.register(PollVote)
+class PollVoteAdmin(ReadOnlyAdmin):
+    list_display = ["poll", "option", "participant_ref", "voted_at"]
+    list_filter = ["poll"]
+    search_fields = ["participant_ref"]
+
+
+@admin.register(LotteryEntrant)
+class LotteryEntrantAdmin(ReadOnlyAdmin):
+    list_display = ["entrant_id", "display_name", "lottery", "source", "entered_at"]
+    list_filter = ["source", "lottery"]
+    search_fields = ["entrant_id", "display_name"]

@@ -2,7 +2,10 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 
-PROJECT_APPS = ("teams", "platforms", "compliance", "campaigns", "analytics")
+PROJECT_APPS = (
+    "teams", "platforms", "privacy", "compliance", "risk", "campaigns", "content", "publishing",
+    "engagement", "analytics",
+)
 
 
 def _project_models():
