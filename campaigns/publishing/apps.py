@@ -8,3 +8,14 @@ class PublishingConfig(AppConfig):
     name = "campaigns.publishing"
     label = "publishing"
     verbose_name = _("Publishing")
+
+    def ready(self) -> None:
+        from campaigns.content.services import register_status_listener
+        from teams.demo import register_demo_seeder
+
+        from .demo import seed
+        from .services import publication_withdraw_follow
+
+        # Content never imports publishing: it tells listeners of its moves.
+        register_status_listener(publication_withdraw_follow)
+        register_demo_seeder("publishing", seed, order=50)

@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -135,6 +136,10 @@ class Publication(models.Model):
     # Names this publication to the platform where the API takes a client
     # token, and to the sandbox; also how reconciliation recognises it.
     idempotency_key = models.UUIDField(_("idempotency key"), default=uuid.uuid4, unique=True)
+    # When the beat last sent it to a worker: a row already in the queue is not
+    # sent again until this is older than the task's hard time limit (a lost
+    # message is then sent again; the row lock makes a duplicate harmless).
+    queued_at = models.DateTimeField(_("sent to a worker at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     publish_started_at = models.DateTimeField(_("publish started at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
@@ -162,7 +167,12 @@ class Publication(models.Model):
         verbose_name = _("publication")
         verbose_name_plural = _("publications")
         constraints = [
-            models.UniqueConstraint(fields=["item", "account"], name="publication_one_per_account"),
+            # A cancelled publication stays for its history; the item may be
+            # scheduled on that account again.
+            models.UniqueConstraint(
+                fields=["item", "account"], condition=~Q(status="cancelled"),
+                name="publication_one_live_per_account",
+            ),
             models.CheckConstraint(
                 condition=~Q(status="published") | ~Q(external_id=""),
                 name="publication_published_has_external_id",
@@ -175,6 +185,14 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} → {self.account}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("publishing:publication_detail", args=[self.pk])
+
+    @property
+    def error_summary(self) -> str:
+        """Why it failed or is unknown, translated; empty when nothing went wrong."""
+        return error_summary(self.error_kind, self.error_code)
 
 
 class AttemptOutcome(models.TextChoices):
@@ -218,3 +236,71 @@ class PublicationAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.publication} #{self.number}"
+
+    @property
+    def error_summary(self) -> str:
+        return error_summary(self.error_kind, self.error_code)
+
+
+class ErrorKind(models.TextChoices):
+    """Why a publication failed or is unknown: the connector's error class or ours."""
+
+    TRANSIENT = "transient", _("Platform busy")
+    AUTH = "auth", _("Credentials rejected")
+    PERMANENT = "permanent", _("Refused by the platform")
+    UNKNOWN = "unknown", _("No answer")
+    ACCOUNT = "account", _("Account cannot publish")
+    CONTENT = "content", _("Content not publishable")
+    INTERRUPTED = "interrupted", _("Interrupted")
+    NO_EXTERNAL_ID = "no_external_id", _("No post id returned")
+    NOT_FOUND = "not_found", _("Not on the platform")
+
+
+ERROR_SUMMARIES = {
+    ErrorKind.TRANSIENT: _(
+        "The platform was busy or rate-limited every time it was asked; nothing was "
+        "accepted. Retry when the platform is available again."
+    ),
+    ErrorKind.AUTH: _(
+        "The platform rejected the account's credentials; nothing was published. "
+        "Reconnect the account, then retry."
+    ),
+    ErrorKind.PERMANENT: _(
+        "The platform refused the post; nothing was published. Check the content and "
+        "the account's settings on the platform, then retry."
+    ),
+    ErrorKind.UNKNOWN: _(
+        "The request may have reached the platform, but no answer said what happened. "
+        "The platform is being asked (read-only); check the account before retrying, "
+        "or the post may appear twice."
+    ),
+    ErrorKind.ACCOUNT: _(
+        "The account could not publish at the scheduled time (qualification, "
+        "certification or connection); nothing was sent."
+    ),
+    ErrorKind.CONTENT: _(
+        "The content could not be prepared for this account; nothing was sent."
+    ),
+    ErrorKind.INTERRUPTED: _(
+        "Publishing stopped before the platform answered (the worker ended). "
+        "The platform is being asked (read-only) whether the post went out."
+    ),
+    ErrorKind.NO_EXTERNAL_ID: _(
+        "The platform answered without the post's id, so it is not counted as published; "
+        "the platform is being asked (read-only) for it."
+    ),
+    ErrorKind.NOT_FOUND: _(
+        "The platform has no record of the post: nothing went out. Retry it if it "
+        "should still go out."
+    ),
+}
+
+
+def error_summary(kind: str, code: str = "") -> str:
+    """A translated summary of why a publication failed or is unknown (never raw platform text)."""
+    if not kind:
+        return ""
+    summary = str(ERROR_SUMMARIES.get(kind, _("The last call to the platform failed.")))
+    if code:
+        return _("%(summary)s (error code %(code)s)") % {"summary": summary, "code": code}
+    return summary
