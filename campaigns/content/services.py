@@ -55,7 +55,7 @@ S = ContentStatus
 # Statuses in which an approval given by a reviewer still holds: the item may be
 # (re)scheduled from them. Publishing retries a failed or unknown item and moves
 # a scheduled one to another time.
-SCHEDULABLE = frozenset({S.APPROVED, S.SCHEDULED, S.FAILED, S.UNKNOWN})
+SCHEDULABLE = frozenset({S.APPROVED, S.SCHEDULED, S.PUBLISHING, S.FAILED, S.UNKNOWN})
 
 # Statuses an item leaves for "expired" once its planned time passes unapproved.
 EXPIRABLE = frozenset({S.DRAFT, S.IN_REVIEW, S.CHANGES_REQUESTED})

@@ -25,7 +25,9 @@ CONTENT = StateMachine(
         Move(S.APPROVED, S.DRAFT, "content.edit"),
         # Calendar (S2.3.1).
         Move(S.APPROVED, S.SCHEDULED, "content.publish"),
-        Move(S.SCHEDULED, S.APPROVED, "content.publish"),
+        # Back to approved when every publication is cancelled: by the person
+        # who unschedules, or by the system when a withdrawal cancels them.
+        Move(S.SCHEDULED, S.APPROVED, "content.publish", automatic=True),
         # The publishing job.
         Move(S.SCHEDULED, S.PUBLISHING, None, automatic=True),
         Move(S.PUBLISHING, S.PUBLISHED, None, automatic=True),
@@ -33,6 +35,10 @@ CONTENT = StateMachine(
         Move(S.PUBLISHING, S.UNKNOWN, None, automatic=True),
         Move(S.UNKNOWN, S.PUBLISHED, None, automatic=True),
         Move(S.UNKNOWN, S.FAILED, None, automatic=True),
+        # A failed publication cancelled while the item's others went out (or
+        # none is left): the item follows what its publications add up to.
+        Move(S.FAILED, S.PUBLISHED, None, automatic=True),
+        Move(S.FAILED, S.APPROVED, "content.publish", automatic=True),
         # Only a person retries, after reading why it failed or is unknown.
         Move(S.FAILED, S.SCHEDULED, "content.publish"),
         Move(S.UNKNOWN, S.SCHEDULED, "content.publish"),

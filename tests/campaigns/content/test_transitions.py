@@ -25,13 +25,15 @@ EXPECTED = {
     (S.CHANGES_REQUESTED, S.DRAFT): EDIT,
     (S.APPROVED, S.DRAFT): EDIT,
     (S.APPROVED, S.SCHEDULED): PUBLISH,
-    (S.SCHEDULED, S.APPROVED): PUBLISH,
+    (S.SCHEDULED, S.APPROVED): (PUBLISH, JOB),
     (S.SCHEDULED, S.PUBLISHING): JOB,
     (S.PUBLISHING, S.PUBLISHED): JOB,
     (S.PUBLISHING, S.FAILED): JOB,
     (S.PUBLISHING, S.UNKNOWN): JOB,
     (S.UNKNOWN, S.PUBLISHED): JOB,
     (S.UNKNOWN, S.FAILED): JOB,
+    (S.FAILED, S.PUBLISHED): JOB,
+    (S.FAILED, S.APPROVED): (PUBLISH, JOB),
     (S.FAILED, S.SCHEDULED): PUBLISH,
     (S.UNKNOWN, S.SCHEDULED): PUBLISH,
     (S.DRAFT, S.EXPIRED): JOB,
@@ -64,13 +66,20 @@ def outcome(frm: str, to: str, actor: str) -> str:
     need = EXPECTED.get((frm, to))
     if need is None:
         return "invalid"
+    needs = need if isinstance(need, tuple) else (need,)
     if actor == "system":
-        return "ok" if need == JOB else "denied"
-    return "ok" if actor in HOLDERS[need] else "denied"
+        return "ok" if JOB in needs else "denied"
+    return "ok" if any(actor in HOLDERS[n] for n in needs) else "denied"
+
+
+def _declared(move) -> str | tuple[str, str]:
+    if move.capability and move.automatic:
+        return (move.capability, JOB)
+    return move.capability or JOB
 
 
 def test_the_machine_declares_exactly_the_expected_moves():
-    assert {pair: (m.capability or JOB) for pair, m in CONTENT.moves.items()} == EXPECTED
+    assert {pair: _declared(m) for pair, m in CONTENT.moves.items()} == EXPECTED
 
 
 @pytest.mark.parametrize(

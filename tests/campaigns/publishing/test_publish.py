@@ -408,3 +408,33 @@ def test_a_job_the_platform_accepted_but_had_not_finished_is_asked_about_at_once
     pub.refresh_from_db()
     assert (pub.pending_ref, pub.external_id) == ("", _posts(pub)[0].external_id)
     assert pub.attempt_log.get().outcome == AttemptOutcome.PUBLISHED
+
+
+def test_cancelling_the_failed_one_of_two_leaves_the_item_published(campaign, weibo, douyin, users):
+    steer_sandbox(douyin, fail="permanent")
+    item = approved_item(campaign, [weibo, douyin])
+    pubs = services.publication_schedule(actor=users["marketer"], item=item, at=in_minutes(5))
+    _make_due(*pubs)
+    tasks.publications_due_task()
+    failed = Publication.objects.get(item=item, account=douyin)
+    item.refresh_from_db()
+    assert (failed.status, item.status) == (P.FAILED, C.FAILED)
+
+    services.publication_cancel(actor=users["marketer"], publication=failed)
+
+    item.refresh_from_db()
+    assert item.status == C.PUBLISHED
+
+
+def test_cancelling_every_failed_publication_returns_the_item_to_approved(campaign, weibo, users):
+    steer_sandbox(weibo, fail="permanent")
+    item = approved_item(campaign, [weibo])
+    [pub] = services.publication_schedule(actor=users["marketer"], item=item, at=in_minutes(5))
+    _make_due(pub)
+    tasks.publications_due_task()
+    pub.refresh_from_db()
+
+    services.publication_cancel(actor=users["marketer"], publication=pub)
+
+    item.refresh_from_db()
+    assert item.status == C.APPROVED
