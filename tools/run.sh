@@ -18,13 +18,24 @@ stop() {
   trap - INT TERM EXIT
   echo
   echo "Stopping web, worker and beat…"
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do
+    pkill -TERM -P "$pid" 2>/dev/null || true
+    kill "$pid" 2>/dev/null || true
+  done
   wait 2>/dev/null || true
 }
 trap stop INT TERM EXIT
 
-"$BIN/celery" -A config worker -Q default,sync --concurrency 2 --loglevel INFO \
-  >var/log/worker.log 2>&1 &
+# The worker is restarted if it exits: the filesystem broker of the embedded
+# mode can hand a worker a message file still being written, which ends it.
+(
+  while true; do
+    "$BIN/celery" -A config worker -Q default,sync --concurrency 2 --loglevel INFO \
+      >>var/log/worker.log 2>&1 && break
+    echo "$(date '+%F %T') worker exited; restarting" >>var/log/worker.log
+    sleep 2
+  done
+) &
 pids+=($!)
 "$BIN/celery" -A config beat --loglevel INFO --pidfile= >var/log/beat.log 2>&1 &
 pids+=($!)
