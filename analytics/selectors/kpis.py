@@ -1,0 +1,247 @@
+"""KPI progress and pacing (S2.1.2, S2.4.1): where each KPI stands and where it is heading.
+
+A KPI is measured over its window: from the campaign's start to the KPI's
+deadline. Counts and money accumulate, so they pace against a straight line
+(expected today = elapsed days ÷ window days × target) and are forecast at
+their run rate (actual ÷ elapsed × window days). Rates and averages do not
+accumulate: they are expected at target every day and forecast at their
+current value. Pacing is the forecast against the target, in bands:
+
+=========  =================================================
+ahead      forecast ≥ 110 % of target
+on_track   forecast ≥ 95 %
+behind     forecast ≥ 75 %
+at_risk    below 75 %
+=========  =================================================
+
+For a KPI whose direction is "decrease" the ratio is inverted (target ÷
+forecast), so "ahead" always means better than planned. Before its window
+has a completed day, or without any data, a KPI has no forecast and no pacing
+(``None``).
+
+Values come from the daily rollups only; rates are ratios of summed parts,
+never averages of daily rates.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.planning.models import KPI, Campaign, Direction
+from campaigns.planning.selectors import campaigns_visible_to
+from platforms.metrics import Metric
+from platforms.metrics import is_derived as catalogue_is_derived
+
+from ..models import DailyRollup
+from .metrics import metric_recipe
+
+AHEAD, ON_TRACK, BEHIND, AT_RISK = "ahead", "on_track", "behind", "at_risk"
+# (lower bound of forecast ÷ target, pacing), best first.
+PACING_BANDS: tuple[tuple[Decimal, str], ...] = (
+    (Decimal("1.10"), AHEAD),
+    (Decimal("0.95"), ON_TRACK),
+    (Decimal("0.75"), BEHIND),
+)
+PACING_LABELS = {
+    AHEAD: _("Ahead"),
+    ON_TRACK: _("On track"),
+    BEHIND: _("Behind"),
+    AT_RISK: _("At risk"),
+}
+# Bootstrap colour per pacing, shared by gauges, badges and the portfolio.
+PACING_COLOURS = {AHEAD: "success", ON_TRACK: "primary", BEHIND: "warning", AT_RISK: "danger"}
+PACING_ORDER = {AT_RISK: 0, BEHIND: 1, ON_TRACK: 2, AHEAD: 3}
+
+PLACES = Decimal("0.0001")
+
+
+def metric_parts(metric: str) -> tuple[str, ...]:
+    """The stored metrics a catalogue metric is summed from: itself, or its ratio's two parts."""
+    return tuple(sorted(metric_recipe(metric).parts))
+
+
+def is_derived(metric: str) -> bool:
+    """Rates and averages: a ratio of two sums, which does not accumulate over days."""
+    return catalogue_is_derived(metric)
+
+
+def combine(metric: str, sums: dict[str, Decimal | None]) -> Decimal | None:
+    """The metric's value from summed parts (``metrics.Recipe``): a sum, or a ratio of sums.
+
+    ``None`` when there is no data (or a zero denominator): an unknown is not a zero.
+    """
+    return metric_recipe(metric).value({k: v for k, v in sums.items() if v is not None})
+
+
+def metric_label(metric: str) -> str:
+    """A metric code as the reader's word for it; an unknown code stays as it is."""
+    try:
+        return str(Metric(metric).label)
+    except ValueError:
+        return metric
+
+
+def pacing_for(ratio: Decimal | None) -> str | None:
+    """The band a forecast ÷ target ratio falls in (see the module docstring)."""
+    if ratio is None:
+        return None
+    for bound, pacing in PACING_BANDS:
+        if ratio >= bound:
+            return pacing
+    return AT_RISK
+
+
+@dataclass
+class KPIStatus:
+    """One KPI as of a day: actual, target, progress, straight-line expectation, pacing."""
+
+    id: int
+    metric: str
+    platform: str | None
+    actual: Decimal | None
+    target: Decimal
+    progress: Decimal | None
+    expected: Decimal | None
+    forecast: Decimal | None
+    pacing: str | None
+    window_start: datetime.date
+    window_end: datetime.date
+    elapsed_days: int
+    total_days: int
+    direction: str
+    kpi: KPI | None = None
+
+    @property
+    def metric_label(self) -> str:
+        return metric_label(self.metric)
+
+    @property
+    def pacing_label(self) -> str:
+        return str(PACING_LABELS[self.pacing]) if self.pacing else ""
+
+    @property
+    def pacing_colour(self) -> str:
+        return PACING_COLOURS.get(self.pacing or "", "secondary")
+
+    def as_dict(self) -> dict:
+        """JSON-safe numbers (floats) for the API, snapshots and figures."""
+        data = {}
+        for name in STATUS_FIELDS:
+            value = getattr(self, name)
+            if isinstance(value, Decimal):
+                value = float(value)
+            elif isinstance(value, datetime.date):
+                value = value.isoformat()
+            data[name] = value
+        return data
+
+
+# What a status says, in order (the KPI row it came from stays out of snapshots).
+STATUS_FIELDS = tuple(f.name for f in fields(KPIStatus) if f.name != "kpi")
+
+
+def kpi_window(kpi: KPI) -> tuple[datetime.date, datetime.date]:
+    """The days a KPI is measured over: the campaign's start through the KPI's deadline."""
+    campaign = kpi.goal.campaign
+    return campaign.start_date, max(kpi.deadline, campaign.start_date)
+
+
+def _status(kpi: KPI, actual: Decimal | None, today: datetime.date) -> KPIStatus:
+    start, end = kpi_window(kpi)
+    total = (end - start).days + 1
+    # Days completed before ``today``: platforms deliver yesterday's data, so
+    # counting today would call every KPI behind each morning.
+    elapsed = min(max((today - start).days, 0), total)
+    target = kpi.target
+    derived = is_derived(kpi.metric)
+    if derived:
+        expected = target
+        forecast = actual if elapsed else None
+    else:
+        expected = (target * elapsed / total).quantize(PLACES)
+        forecast = (actual * total / elapsed).quantize(PLACES) if (
+            actual is not None and elapsed
+        ) else None
+    progress = (actual / target).quantize(PLACES) if actual is not None and target else None
+    ratio = None
+    if forecast is not None:
+        if kpi.direction == Direction.DECREASE:
+            ratio = (target / forecast) if forecast else Decimal("Infinity")
+        elif target:
+            ratio = forecast / target
+        else:
+            ratio = Decimal("Infinity")
+    return KPIStatus(
+        id=kpi.pk, metric=kpi.metric,
+        platform=kpi.platform.code if kpi.platform_id else None,
+        actual=actual,
+        target=target, progress=progress, expected=expected, forecast=forecast,
+        pacing=pacing_for(ratio), window_start=start, window_end=end,
+        elapsed_days=elapsed, total_days=total, direction=kpi.direction, kpi=kpi,
+    )
+
+
+def kpi_statuses(
+    kpis: Iterable[KPI], *, today: datetime.date | None = None,
+    through: datetime.date | None = None,
+) -> list[KPIStatus]:
+    """Progress and pacing of the given KPIs, in one rollup query whatever their number.
+
+    The KPIs come with ``goal__campaign`` and ``platform`` loaded (a scoped
+    selector gives them so). Each KPI sums its own window and platform, up to
+    ``through`` when given (a review looks at the data as of its day).
+    """
+    today = today or timezone.localdate()
+    kpis = list(kpis)
+    aggregates = {}
+    for kpi in kpis:
+        start, end = kpi_window(kpi)
+        if through is not None:
+            end = min(end, through)
+        for part in metric_parts(kpi.metric):
+            condition = Q(
+                campaign_id=kpi.goal.campaign_id, metric=part, date__gte=start, date__lte=end
+            )
+            if kpi.platform_id:
+                condition &= Q(platform_id=kpi.platform_id)
+            aggregates[f"k{kpi.pk}_{part}"] = Sum("value", filter=condition)
+    sums: dict = {}
+    if aggregates:
+        campaign_ids = {kpi.goal.campaign_id for kpi in kpis}
+        sums = DailyRollup.objects.filter(campaign_id__in=campaign_ids).aggregate(**aggregates)
+    statuses = []
+    for kpi in kpis:
+        parts = {part: sums.get(f"k{kpi.pk}_{part}") for part in metric_parts(kpi.metric)}
+        statuses.append(_status(kpi, combine(kpi.metric, parts), today))
+    return statuses
+
+
+def kpis_of_campaigns(campaign_ids: Iterable[int]) -> QuerySet[KPI]:
+    """The KPIs of these campaigns with what ``kpi_statuses`` reads, in plan order."""
+    return (
+        KPI.objects.filter(goal__campaign_id__in=list(campaign_ids))
+        .select_related("goal__campaign", "platform")
+        .order_by("goal__campaign_id", "goal__order", "goal_id", "id")
+    )
+
+
+def campaign_kpi_statuses(
+    user: AbstractBaseUser, campaign_id: int, *, today: datetime.date | None = None
+) -> tuple[Campaign, list[KPIStatus]]:
+    """A visible campaign and its KPIs' statuses; ``Campaign.DoesNotExist`` for any other id."""
+    campaign = campaigns_visible_to(user).get(pk=campaign_id)
+    return campaign, kpi_statuses(kpis_of_campaigns([campaign.pk]), today=today)
+
+
+def worst_pacing(statuses: Iterable[KPIStatus]) -> str | None:
+    """The most worrying pacing among KPIs (at risk before behind …), ``None`` if none has one."""
+    pacings = [s.pacing for s in statuses if s.pacing]
+    return min(pacings, key=PACING_ORDER.__getitem__) if pacings else None
