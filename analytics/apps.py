@@ -7,7 +7,12 @@ class AnalyticsConfig(AppConfig):
     verbose_name = _("Analytics")
 
     def ready(self) -> None:
+        from teams.demo import register_demo_seeder
+
+        from .services import demo
         from .services.agenda import connect_to_teams
+
+        register_demo_seeder("analytics", demo.seed, order=60)
 
         # Meeting agendas read KPI pacing, content and replies: analytics writes
         # them into teams' records, so teams never imports a higher floor.

@@ -11,6 +11,7 @@ rollups only. On PostgreSQL the raw points are partitioned by month.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -43,6 +44,8 @@ class MetricPoint(models.Model):
         "content.ContentItem", on_delete=models.SET_NULL, null=True, blank=True,
         related_name="metric_points", verbose_name=_("content item"),
     )
+    # The content item's id; 0 for an account-wide value; negative (derived from
+    # the post id) for a post not published through CampaignOps.
     content_key = models.BigIntegerField(_("content key"), default=0)
     publication = models.ForeignKey(
         "publishing.Publication", on_delete=models.SET_NULL, null=True, blank=True,
@@ -349,6 +352,9 @@ class PhaseReview(models.Model):
     def __str__(self) -> str:
         return str(self.phase)
 
+    def get_absolute_url(self) -> str:
+        return reverse("analytics:phase_review", args=[self.pk])
+
 
 class EvaluationReport(models.Model):
     """The weekly evaluation of a running campaign: trend, distribution, gaps."""
@@ -374,6 +380,9 @@ class EvaluationReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign} {self.period_start}–{self.period_end}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("analytics:evaluation_report", args=[self.pk])
 
 
 class FindingKind(models.TextChoices):
@@ -415,6 +424,9 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+    def get_absolute_url(self) -> str:
+        return reverse("analytics:diagnosis", args=[self.campaign_id])
 
 
 class ActionStatus(models.TextChoices):
@@ -474,3 +486,7 @@ class OptimisationAction(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        # Actions are listed with their finding on the campaign's diagnosis page.
+        return reverse("analytics:diagnosis", args=[self.campaign_id])

@@ -141,11 +141,6 @@ def test_draft_and_cancelled_campaigns_get_no_phase_reviews(campaign, phases):
     assert reviews.phase_ids_due_for_review(START + 21 * DAY) == []
 
 
-@pytest.mark.xfail(
-    strict=True, raises=PermissionDenied,
-    reason="campaigns.planning.services.kpi_record_achieved does not yet accept the system "
-    "(actor=None); remove this mark once it does",
-)
 def test_reviews_record_each_kpis_achieved_value_from_the_store(
     campaign, reads_kpi, conversion_kpi, wechat
 ):
