@@ -1,6 +1,7 @@
 """API wiring: the ``/api/v1/`` root, JSON errors for every failure."""
 
 import logging
+import math
 
 from django.core.exceptions import (
     PermissionDenied,
@@ -11,6 +12,7 @@ from django.core.exceptions import (
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -34,6 +36,19 @@ def exception_handler(exc, context):
     elif isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
         # Raised by Django's body parsers on an oversized request: the caller's fault.
         exc = exceptions.ParseError(_("The request is too large or has too many fields."))
+    elif isinstance(exc, RecursionError):
+        # A parser other than config.parsers.SafeJSONParser met deeply nested input.
+        exc = exceptions.ParseError(_("The request is nested too deeply."))
+    elif isinstance(exc, OverflowError):
+        # A date or number the caller sent that no calendar or column holds
+        # (year 1 moved to UTC, a 30-digit id): their input, not a server fault.
+        exc = exceptions.ParseError(_("A date or number in the request is out of range."))
+    elif isinstance(exc, exceptions.Throttled):
+        # DRF would append an untranslated "Expected available in …" to the detail.
+        wait = exc.wait
+        exc = exceptions.Throttled()
+        exc.detail = exceptions.ErrorDetail(_throttled_detail(wait), code="throttled")
+        exc.wait = wait
     response = drf_exception_handler(exc, context)
     if response is None:
         logger.exception("Unhandled API error", exc_info=exc)
@@ -42,6 +57,17 @@ def exception_handler(exc, context):
             status=status.HTTP_500_INTERNAL_SERVER_ERROR,
         )
     return response
+
+
+def _throttled_detail(wait: float | None) -> str:
+    if wait is None:
+        return _("Too many requests; try again later.")
+    seconds = max(1, math.ceil(wait))
+    return ngettext(
+        "Too many requests; try again in %(seconds)s second.",
+        "Too many requests; try again in %(seconds)s seconds.",
+        seconds,
+    ) % {"seconds": seconds}
 
 
 def json_not_found(request, exception=None):

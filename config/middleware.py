@@ -37,3 +37,32 @@ class HealthProbeMiddleware:
         if probe is not None and request.method in ("GET", "HEAD"):
             return probe(request)
         return self.get_response(request)
+
+
+class MethodNotAllowedPageMiddleware:
+    """A page opened with the wrong method (``GET /accounts/logout/``, a submit URL
+    typed into the address bar) explains itself in the reader's language.
+
+    Django answers such requests with an empty 405; pages get ``405.html``
+    instead, with the same status and ``Allow`` header. The API answers for
+    itself (DRF's JSON 405), so ``/api/`` is left alone.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code != 405
+            or request.path_info.startswith("/api/")
+            or getattr(response, "streaming", False)
+            or response.content
+        ):
+            return response
+        from django.shortcuts import render
+
+        page = render(request, "405.html", status=405)
+        if response.has_header("Allow"):
+            page["Allow"] = response["Allow"]
+        return page

@@ -284,6 +284,8 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_MB", default=20) * 1024 * 1024
 # Django keeps bodies up to this size in memory and streams larger ones to a
 # temporary file; a request body is never read whole beyond it.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Metric exports are larger than documents; they are streamed, never read whole.
+ANALYTICS_IMPORT_MAX_MB = env.int("ANALYTICS_IMPORT_MAX_MB", default=200)
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 
 # --- REST API --------------------------------------------------------------------

@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Platform, PlatformAccount, QualificationDocument
+from .models import Platform, PlatformAccount, QualificationDocument, SandboxPost
 
 
 @admin.register(Platform)
@@ -14,10 +16,20 @@ class PlatformAdmin(SimpleHistoryAdmin):
     list_editable = ["is_active", "sort_order"]
 
 
+@admin.display(description=_("file"))
+def document_download(document: QualificationDocument) -> str:
+    """A link to the checked download view: admin never links a file under /media/."""
+    if not document.pk or not document.file:
+        return "—"
+    return format_html('<a href="{}">{}</a>', document.get_file_url(), _("download"))
+
+
 class QualificationDocumentInline(admin.TabularInline):
     model = QualificationDocument
     extra = 0
-    fields = ["kind", "number", "file", "issued_on", "expires_on"]
+    # Files are filed through the account page or the API, where uploads are checked.
+    fields = ["kind", "number", document_download, "content_type", "issued_on", "expires_on"]
+    readonly_fields = [document_download, "content_type"]
 
 
 @admin.register(PlatformAccount)
@@ -44,3 +56,16 @@ class QualificationDocumentAdmin(SimpleHistoryAdmin):
     search_fields = ["number", "account__handle"]
     list_filter = ["kind", "expires_on"]
     list_select_related = ["account__platform"]
+    exclude = ["file"]
+    readonly_fields = [document_download, "content_type"]
+
+
+@admin.register(SandboxPost)
+class SandboxPostAdmin(admin.ModelAdmin):
+    """What the simulated platform holds: every publish call is one row."""
+
+    list_display = ["external_id", "account", "client_key", "title", "created_at"]
+    search_fields = ["external_id", "client_key", "title"]
+    list_filter = ["account__platform", "created_at"]
+    list_select_related = ["account__platform"]
+    readonly_fields = ["account", "external_id", "url", "client_key", "title", "created_at"]

@@ -1,13 +1,15 @@
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from teams.doors import TeamField
+from teams.doors import TeamField, get_or_404
+from teams.downloads import attachment_response
 
 from . import selectors, services
 from .models import (
@@ -71,6 +73,8 @@ class PlatformViewSet(viewsets.ReadOnlyModelViewSet):
     """The platform catalogue (S2.2.1) and the recommender."""
 
     serializer_class = PlatformSerializer
+    # Only the recommender is throttled (its action sets the "cpu" scope); reads are not.
+    throttle_scope: str | None = None
     lookup_field = "code"
     pagination_class = None
     filterset_fields = ["category"]
@@ -80,7 +84,7 @@ class PlatformViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.platforms_active()
 
     @extend_schema(request=RecommendRequestSerializer, responses=RecommendResponseSerializer)
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], throttle_scope="cpu")
     def recommend(self, request):
         """Rank platforms for an audience and product, best first (S2.2.1)."""
         payload = RecommendRequestSerializer(data=request.data)
@@ -97,17 +101,30 @@ class PlatformViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
+class DocumentFileField(serializers.FileField):
+    """An upload on the way in; on the way out, the URL that downloads it after
+    checking the reader (never a /media/ address)."""
+
+    def to_representation(self, value) -> str | None:
+        if not value:
+            return None
+        document = value.instance
+        url = reverse("platform-account-document-file", args=[document.account_id, document.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
+
 class DocumentSerializer(serializers.ModelSerializer):
     is_expired = serializers.BooleanField(read_only=True)
+    file = DocumentFileField(required=False)
 
     class Meta:
         model = QualificationDocument
-        fields = ["id", "kind", "number", "file", "issued_on", "expires_on", "is_expired",
-                  "uploaded_at"]
-        read_only_fields = ["id", "uploaded_at"]
+        fields = ["id", "kind", "number", "file", "content_type", "issued_on", "expires_on",
+                  "is_expired", "uploaded_at"]
+        read_only_fields = ["id", "content_type", "uploaded_at"]
         extra_kwargs = {
             "kind": {"choices": DocumentKind.choices},
-            "file": {"required": False},
             # "Every document has an expiry date" is the service's rule (S2.2.2).
             "expires_on": {"required": False, "allow_null": True},
         }
@@ -187,7 +204,7 @@ class VerificationSerializer(serializers.Serializer):
     verification_status = serializers.CharField()
     verified_on = serializers.DateField(required=False, allow_null=True)
     certification_expires_on = serializers.DateField(required=False, allow_null=True)
-    reason = serializers.CharField(required=False, allow_blank=True)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
 class PlatformAccountViewSet(
@@ -200,7 +217,6 @@ class PlatformAccountViewSet(
     filterset_fields = ["team", "connector", "verification_status", "platform__code"]
     search_fields = ["handle", "external_id"]
     ordering_fields = ["handle", "certification_expires_on"]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
         return selectors.accounts_for_user(self.request.user)
@@ -254,7 +270,7 @@ class PlatformAccountViewSet(
     @action(detail=True, methods=["post"])
     def documents(self, request, pk=None):
         account = self.get_object()
-        payload = DocumentSerializer(data=request.data)
+        payload = DocumentSerializer(data=request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         document = services.document_add(
@@ -262,7 +278,26 @@ class PlatformAccountViewSet(
             expires_on=data.get("expires_on"), number=data.get("number", ""),
             issued_on=data.get("issued_on"), file=data.get("file"),
         )
-        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+        return Response(
+            DocumentSerializer(document, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        parameters=[OpenApiParameter("document_pk", int, OpenApiParameter.PATH)],
+    )
+    @action(
+        detail=True, methods=["get"], url_path=r"documents/(?P<document_pk>\d+)/file",
+        url_name="document-file",
+    )
+    def document_file(self, request, pk=None, document_pk=None):
+        """Download a qualification document's file (an attachment, with its checked type)."""
+        document = get_or_404(selectors.document_get_for_user, request.user, pk, document_pk)
+        return attachment_response(
+            document.file, content_type=document.content_type,
+            filename=selectors.document_download_name(document),
+        )
 
     @extend_schema(methods=["GET"], responses=AccountHealthSerializer)
     @extend_schema(methods=["POST"], request=None, responses={202: AccountHealthSerializer})

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from teams.doors import TeamChoiceForm
 
+from .interests import split_interests
 from .models import ConnectorKind, DocumentKind, Platform, VerificationStatus
 from .recommender import AGE_BANDS
 
@@ -23,7 +24,11 @@ BUSINESS_CHOICES = [("b2c", _("B2C (consumers)")), ("b2b", _("B2B (business buye
 
 
 class RecommendForm(forms.Form):
-    """The recommender's input (S2.2.1); submitted by GET so links can pre-fill it."""
+    """The recommender's input (S2.2.1); links pre-fill it by GET, the page posts it.
+
+    Text fields carry no length limit here: a browser would cut longer input
+    silently at an HTML ``maxlength``. The services refuse it with the limit.
+    """
 
     age_bands = forms.MultipleChoiceField(
         label=_("Age bands"), choices=AGE_CHOICES, required=False,
@@ -33,8 +38,8 @@ class RecommendForm(forms.Form):
         label=_("Gender"), choices=GENDER_CHOICES, initial="any", required=False
     )
     interests = forms.CharField(
-        label=_("Interests"), required=False, max_length=300,
-        help_text=_("Comma-separated, e.g. gaming, beauty, business"),
+        label=_("Interests"), required=False,
+        help_text=_("Comma-separated, e.g. gaming, beauty, travel"),
     )
     content_format = forms.ChoiceField(
         label=_("Product / content"), choices=FORMAT_CHOICES, initial="image_text",
@@ -50,7 +55,7 @@ class RecommendForm(forms.Form):
         """Bind from GET; ``interests`` may be repeated or comma-separated."""
         data = query.copy()
         interests = [part.strip() for value in query.getlist("interests")
-                     for part in value.split(",") if part.strip()]
+                     for part in split_interests(value) if part.strip()]
         data.setlist("interests", [", ".join(interests)] if interests else [])
         if data.get("paid_promotion") in ("false", "0", "no"):
             data.pop("paid_promotion")
@@ -58,7 +63,7 @@ class RecommendForm(forms.Form):
 
     def to_input(self) -> dict:
         data = dict(self.cleaned_data)
-        data["interests"] = [t.strip() for t in data["interests"].split(",") if t.strip()]
+        data["interests"] = [t.strip() for t in split_interests(data["interests"]) if t.strip()]
         # Left out of a link: the recommender's defaults apply.
         for name in ("gender", "content_format", "business"):
             if not data.get(name):
@@ -73,18 +78,18 @@ class AccountForm(TeamChoiceForm):
         label=_("Platform"), queryset=Platform.objects.filter(is_active=True),
         to_field_name="code",
     )
-    handle = forms.CharField(label=_("Handle"), max_length=120, required=False)
-    external_id = forms.CharField(label=_("External id"), max_length=120, required=False)
+    handle = forms.CharField(label=_("Handle"), required=False)
+    external_id = forms.CharField(label=_("External id"), required=False)
     connector = forms.ChoiceField(label=_("Connector"), choices=ConnectorKind.choices)
     enterprise_certificate_number = forms.CharField(
-        label=_("Enterprise certificate number"), max_length=80, required=False
+        label=_("Enterprise certificate number"), required=False
     )
     app_id = forms.CharField(
-        label=_("WeChat app id"), max_length=40, required=False,
+        label=_("WeChat app id"), required=False,
         help_text=_("Only for the WeChat Official Account connector."),
     )
     app_secret = forms.CharField(
-        label=_("App secret"), max_length=200, required=False,
+        label=_("App secret"), required=False,
         widget=forms.PasswordInput(render_value=False),
         help_text=_(
             "WeChat: the Official Account's app secret. Weibo: the app's secret, "
@@ -92,16 +97,16 @@ class AccountForm(TeamChoiceForm):
         ),
     )
     access_token = forms.CharField(
-        label=_("Weibo access token"), max_length=500, required=False,
+        label=_("Weibo access token"), required=False,
         widget=forms.PasswordInput(render_value=False),
         help_text=_("Only for the Weibo connector: the account's OAuth2 access token."),
     )
     app_key = forms.CharField(
-        label=_("Weibo app key"), max_length=40, required=False,
+        label=_("Weibo app key"), required=False,
         help_text=_("Only for the Weibo connector, with a refresh token."),
     )
     refresh_token = forms.CharField(
-        label=_("Weibo refresh token"), max_length=500, required=False,
+        label=_("Weibo refresh token"), required=False,
         widget=forms.PasswordInput(render_value=False),
         help_text=_("Optional: lets the product renew an expired Weibo token by itself."),
     )
@@ -137,7 +142,7 @@ class AccountEditForm(AccountForm):
 
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
-    number = forms.CharField(label=_("Number"), max_length=80, required=False)
+    number = forms.CharField(label=_("Number"), required=False)
     issued_on = forms.DateField(
         label=_("Issued on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -160,4 +165,4 @@ class VerificationForm(forms.Form):
         label=_("Certification expires on"), required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    reason = forms.CharField(label=_("Note"), required=False, max_length=500)
+    reason = forms.CharField(label=_("Note"), required=False)

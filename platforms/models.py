@@ -135,6 +135,12 @@ class Platform(models.Model):
         labels = dict(ContentFormat.choices)
         return [str(labels[code]) for code in self._codes(self.content_formats, labels)]
 
+    def get_interest_tags_display(self) -> list[str]:
+        """The interest tags by their names in the reader's language."""
+        from .interests import interest_label
+
+        return [interest_label(tag) for tag in self.interest_tags_clean]
+
     def get_required_documents_display(self) -> list[str]:
         labels = dict(DocumentKind.choices)
         return [str(labels[code]) for code in self._codes(self.required_documents, labels)]
@@ -399,6 +405,9 @@ class QualificationDocument(models.Model):
     kind = models.CharField(_("kind"), max_length=40, choices=DocumentKind.choices)
     number = models.CharField(_("number"), max_length=80, blank=True)
     file = models.FileField(_("file"), upload_to=document_upload_to, blank=True)
+    # The type the file's content was found to be on upload (teams.uploads); it is
+    # served with exactly this type, as a download (teams.downloads).
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
     expires_on = models.DateField(_("expires on"))
     uploaded_by = models.ForeignKey(
@@ -420,6 +429,12 @@ class QualificationDocument(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_on is None or self.expires_on < timezone.localdate()
+
+    def get_file_url(self) -> str:
+        """Where the file is downloaded: a view that checks the reader first, never /media/."""
+        from django.urls import reverse
+
+        return reverse("platforms:document_file", args=[self.account_id, self.pk])
 
 
 class SandboxPost(models.Model):

@@ -18,6 +18,14 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from .interests import (
+    MAX_INTEREST_CHARS,
+    MAX_INTERESTS,
+    interest_code,
+    interest_label,
+    split_interests,
+)
+
 AGE_BANDS = ("under-18", "18-24", "25-34", "35-44", "45-54", "55+")
 GENDERS = ("any", "female", "male")
 CONTENT_FORMATS = ("video", "image_text")
@@ -52,6 +60,8 @@ class Audience:
     content_format: str = "image_text"
     business: str = "b2c"
     paid_promotion: bool = False
+    # (tag, the word the user typed for it): explanations quote the user's own words.
+    interest_words: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -91,10 +101,23 @@ def validate_audience(data: Mapping) -> tuple[Audience | None, dict[str, list[st
         errors["business"] = [_("Unknown business kind: use b2c or b2b.")]
     interests = data.get("interests") or ()
     if isinstance(interests, str):
-        interests = interests.split(",")
-    interests = tuple(
-        dict.fromkeys(str(tag).strip().lower() for tag in interests if str(tag).strip())
-    )
+        interests = split_interests(interests)
+    typed = [str(tag).strip() for tag in interests if str(tag).strip()]
+    too_long = [tag for tag in typed if len(tag) > MAX_INTEREST_CHARS]
+    if len(typed) > MAX_INTERESTS:
+        errors["interests"] = [
+            _("Name at most %(max)s interests (there are %(count)s).")
+            % {"max": MAX_INTERESTS, "count": len(typed)}
+        ]
+    elif too_long:
+        errors["interests"] = [
+            _("Keep each interest to %(max)s characters.") % {"max": MAX_INTEREST_CHARS}
+        ]
+    # What people type (美妆, Makeup) is read as the catalogue's tag (beauty).
+    words: dict[str, str] = {}
+    for tag in typed:
+        words.setdefault(interest_code(tag), tag)
+    interests = tuple(words)
     if errors:
         return None, errors
     return (
@@ -105,6 +128,7 @@ def validate_audience(data: Mapping) -> tuple[Audience | None, dict[str, list[st
             content_format=content_format,
             business=business,
             paid_promotion=bool(data.get("paid_promotion")),
+            interest_words=tuple(words.items()),
         ),
         {},
     )
@@ -210,7 +234,11 @@ def _explain(
         )
     if audience.interests:
         if matched:
-            details.append(_("interests matched: %(tags)s") % {"tags": ", ".join(matched)})
+            details.append(_("interests matched: %(tags)s") % {
+                "tags": pgettext("list separator", ", ").join(
+                    dict(audience.interest_words).get(tag) or interest_label(tag)
+                    for tag in matched),
+            })
         else:
             details.append(_("none of the interests match"))
     details.append(

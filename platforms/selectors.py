@@ -1,14 +1,17 @@
 """Read side of platforms: catalogue, recommender input, accounts and their fitness."""
 
+import contextlib
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from teams.selectors import scope_to_user_teams
+from teams.selectors import audit_events_for, scope_to_user_teams
 
 from .models import (
     ConnectorKind,
@@ -68,6 +71,53 @@ def account_get_for_user(user, pk) -> PlatformAccount:
     return accounts_for_user(user).get(pk=pk)
 
 
+def document_get_for_user(user, account_pk, document_pk) -> QualificationDocument:
+    """A document of an account the user may see; ``DoesNotExist`` otherwise (404)."""
+    return QualificationDocument.objects.select_related("account").get(
+        pk=document_pk, account__in=accounts_for_user(user).filter(pk=account_pk)
+    )
+
+
+def document_download_name(document: QualificationDocument) -> str:
+    """The file name a download gets: the document's kind and id, the stored extension."""
+    suffix = PurePath(document.file.name or "").suffix
+    return f"{document.kind}-{document.pk}{suffix}"
+
+
+def account_activity(account: PlatformAccount, limit: int = 20) -> list[dict]:
+    """The account's audit trail as lines people read, newest first.
+
+    Codes stored in the audit data (the platform, verification statuses, document
+    kinds) are shown by their names in the reader's language, dates in its format.
+    """
+    from django.utils.translation import gettext
+
+    platform_names = {p.code: p.name for p in Platform.objects.all()}
+    statuses = dict(VerificationStatus.choices)
+    kinds = dict(DocumentKind.choices)
+    lines = []
+    for event in audit_events_for(account, limit=limit):
+        data = dict(event.data or {})
+        if "platform" in data:
+            data["platform"] = platform_names.get(data["platform"], data["platform"])
+        for key in ("from", "to"):
+            if key in data:
+                data[key] = str(statuses.get(data[key], data[key]))
+        if "kind" in data:
+            data["kind"] = str(kinds.get(data["kind"], data["kind"]))
+        if "expires" in data:
+            with contextlib.suppress(TypeError, ValueError):
+                data["expires"] = date_format(
+                    datetime.date.fromisoformat(data["expires"]), "DATE_FORMAT"
+                )
+        try:
+            text = gettext(event.summary) % data if data else gettext(event.summary)
+        except (KeyError, TypeError, ValueError):
+            text = event.message
+        lines.append({"event": event, "text": text})
+    return lines
+
+
 @dataclass(frozen=True)
 class ChecklistRow:
     kind: str
@@ -104,7 +154,7 @@ def account_document_checklist(
             rows.append(ChecklistRow(
                 kind, label, best, False,
                 _("%(document)s expired on %(date)s.") % {
-                    "document": label, "date": best.expires_on.isoformat()},
+                    "document": label, "date": date_format(best.expires_on, "DATE_FORMAT")},
             ))
         else:
             rows.append(ChecklistRow(kind, label, best, True, ""))
@@ -129,7 +179,7 @@ def account_can_publish(
     if account.certification_expires_on and account.certification_expires_on < today:
         reasons.append(
             _("Enterprise certification expired on %(date)s.")
-            % {"date": account.certification_expires_on.isoformat()}
+            % {"date": date_format(account.certification_expires_on, "DATE_FORMAT")}
         )
     if account.platform.requires_enterprise_certification and not (
         account.enterprise_certificate_number

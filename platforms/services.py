@@ -3,6 +3,8 @@
 import datetime
 import logging
 import re
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -10,6 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -19,6 +22,7 @@ from teams.roles import Role
 from teams.selectors import teams_where, user_can
 from teams.services import audit_record, task_create
 from teams.transitions import SYSTEM
+from teams.uploads import upload_validate
 
 from .connectors import (
     AuthConnectorError,
@@ -52,6 +56,37 @@ logger = logging.getLogger("campaignops.platforms")
 WECHAT_APP_ID = re.compile(r"^wx[0-9a-f]{16}$")
 EXPIRY_WARNING_DAYS = 30
 ACCOUNT_FIELDS = ("handle", "external_id", "connector", "enterprise_certificate_number", "owner")
+# The longest text each field holds (its column); longer input is refused, never cut.
+TEXT_LIMITS = {
+    "handle": 120,
+    "external_id": 120,
+    "enterprise_certificate_number": 80,
+    "number": 80,
+    "reason": 500,
+    "credentials": 500,
+}
+
+# Higher apps check the number on a kind of document (a resident ID's checksum is
+# compliance.privacy's to know): ``register_document_number_check(kind, fn)``,
+# where ``fn(number)`` returns an error message, or "" when the number is fine.
+DocumentNumberCheck = Callable[[str], str]
+_NUMBER_CHECKS: dict[str, DocumentNumberCheck] = {}
+
+
+def register_document_number_check(kind: str, check: DocumentNumberCheck) -> None:
+    _NUMBER_CHECKS[kind] = check
+
+
+def _length_errors(**values: object) -> dict[str, str]:
+    """A field error for each text longer than its ``TEXT_LIMITS`` entry, naming the limit."""
+    errors = {}
+    for name, value in values.items():
+        limit = TEXT_LIMITS[name]
+        if isinstance(value, str) and len(value.strip()) > limit:
+            errors[name] = _("Keep this to %(max)s characters (it has %(count)s).") % {
+                "max": limit, "count": len(value.strip()),
+            }
+    return errors
 
 
 def _require(actor: AbstractBaseUser | None, team: Team | int, capability: str) -> None:
@@ -66,6 +101,14 @@ def _clean_credentials(connector: str, credentials: dict | None) -> dict:
     if not isinstance(credentials, dict):
         raise ValidationError({"credentials": _("Credentials must be an object.")})
     cleaned = {str(k): str(v).strip() for k, v in credentials.items() if str(v).strip()}
+    limit = TEXT_LIMITS["credentials"]
+    too_long = {
+        key: _("Keep this to %(max)s characters (it has %(count)s).") % {
+            "max": limit, "count": len(value)}
+        for key, value in cleaned.items() if len(value) > limit
+    }
+    if too_long:
+        raise ValidationError(too_long)
     if connector == ConnectorKind.WECHAT_OFFICIAL_ACCOUNT:
         errors = {}
         if not WECHAT_APP_ID.match(cleaned.get("app_id", "")):
@@ -135,6 +178,12 @@ def _validate_account(*, platform: Platform | None, connector: str, handle: str)
         raise ValidationError(errors)
 
 
+def _validate_account_text(**values: object) -> None:
+    errors = _length_errors(**values)
+    if errors:
+        raise ValidationError(errors)
+
+
 def _team_for_new_account(actor: AbstractBaseUser | None, team: Team | None) -> Team:
     """The team named, else the one team where the actor may edit accounts."""
     if team is not None:
@@ -167,6 +216,10 @@ def account_create(
     team = _team_for_new_account(actor, team)
     _require(actor, team, "platform_account.edit")
     _validate_account(platform=platform, connector=connector, handle=handle)
+    _validate_account_text(
+        handle=handle, external_id=external_id,
+        enterprise_certificate_number=enterprise_certificate_number,
+    )
     cleaned = _clean_credentials(connector, credentials)
     if connector == ConnectorKind.WECHAT_OFFICIAL_ACCOUNT and not cleaned:
         raise ValidationError(_missing_wechat_credentials())
@@ -216,6 +269,10 @@ def account_update(
     connector = changes.get("connector", account.connector)
     handle = changes.get("handle", account.handle)
     _validate_account(platform=account.platform, connector=connector, handle=handle)
+    _validate_account_text(**{
+        name: changes[name] for name in ("handle", "external_id", "enterprise_certificate_number")
+        if name in changes
+    })
     cleaned = _clean_credentials(connector, credentials) if credentials else None
     if (
         connector == ConnectorKind.WECHAT_OFFICIAL_ACCOUNT
@@ -281,8 +338,12 @@ def account_set_verification(
 
     An illegal move is a ``verification_status`` field error and a move the
     actor's role may not make is ``PermissionDenied``; either way nothing
-    changes. The dates are recorded with a move to verified, ignored otherwise.
+    changes. The dates are recorded with a move to verified, ignored otherwise;
+    a certification cannot expire before the day it was verified.
     """
+    length = _length_errors(reason=reason)
+    if length:
+        raise ValidationError(length)
     with transaction.atomic():
         current = (
             PlatformAccount.objects.select_for_update()
@@ -291,17 +352,21 @@ def account_set_verification(
         verification_machine.check(
             actor=actor, team=account.team_id, source=current, target=status
         )
-        if status == VerificationStatus.VERIFIED and (
-            certification_expires_on is not None
-            and certification_expires_on < timezone.localdate()
-        ):
-            raise ValidationError(
-                {"certification_expires_on": _("The certification expiry date is in the past.")}
-            )
+        verified = verified_on or timezone.localdate()
+        if status == VerificationStatus.VERIFIED and certification_expires_on is not None:
+            if certification_expires_on < timezone.localdate():
+                raise ValidationError({
+                    "certification_expires_on": _("The certification expiry date is in the past.")
+                })
+            if certification_expires_on < verified:
+                raise ValidationError({"certification_expires_on": _(
+                    "The certification cannot expire before the day it was verified "
+                    "(%(verified)s)."
+                ) % {"verified": date_format(verified, "DATE_FORMAT")}})
         account.verification_status = status
         # The dates are the platform's verdict: recorded with "verified" only.
         if status == VerificationStatus.VERIFIED:
-            account.verified_on = verified_on or timezone.localdate()
+            account.verified_on = verified
             if certification_expires_on is not None:
                 account.certification_expires_on = certification_expires_on
         account.save(
@@ -325,11 +390,21 @@ def document_add(
     issued_on: datetime.date | None = None,
     file=None,
 ) -> QualificationDocument:
-    """File a qualification document; a new document must not already be expired."""
+    """File a qualification document; a new document must not already be expired.
+
+    A file is checked before anything is stored (``teams.uploads``: size cap,
+    PDF, JPEG, PNG or WebP by content); it is stored under a name of our own
+    with the type found, which is the type it is later downloaded with. A number
+    on a kind with a registered check (a resident ID) must pass it.
+    """
     _require(actor, account.team_id, "platform_account.edit")
-    errors = {}
+    errors = _length_errors(number=number)
     if kind not in DocumentKind.values:
         errors["kind"] = _("Unknown document kind.")
+    elif number.strip() and kind in _NUMBER_CHECKS and "number" not in errors:
+        problem = _NUMBER_CHECKS[kind](number.strip())
+        if problem:
+            errors["number"] = problem
     if expires_on is None:
         # Every qualification document is valid until a date (S2.2.2).
         errors["expires_on"] = _("Enter the date the document expires.")
@@ -337,15 +412,24 @@ def document_add(
         errors["expires_on"] = _("The expiry date is in the past: file a valid document.")
     if issued_on and expires_on and issued_on > expires_on:
         errors["issued_on"] = _("The issue date is after the expiry date.")
+    checked = None
+    if file is not None:
+        try:
+            checked = upload_validate(file, field="file")
+        except ValidationError as exc:
+            errors.update({key: value[0] for key, value in exc.message_dict.items()})
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         document = QualificationDocument(
-            account=account, kind=kind, number=number, issued_on=issued_on,
+            account=account, kind=kind, number=number.strip(), issued_on=issued_on,
             expires_on=expires_on, uploaded_by=actor if actor and actor.is_authenticated else None,
         )
-        if file is not None:
+        if file is not None and checked is not None:
+            # The uploader's file name is a claim: the stored name says what was found.
+            file.name = f"{kind}-{uuid.uuid4().hex[:16]}.{checked.extension}"
             document.file = file
+            document.content_type = checked.content_type
         document.save()
         audit_record(
             actor=actor, action="platform_account.document", target=account,
@@ -359,11 +443,17 @@ def document_add(
 
 
 def account_record_connector_error(*, account: PlatformAccount, error: ConnectorError) -> None:
-    """Remember a connector failure; an auth failure flags the account for reconnection."""
+    """Remember a connector failure; an auth failure flags the account for reconnection.
+
+    Only the error's class and the platform's code are stored (and so kept in the
+    history table and shown in admin): a platform's message may echo the request,
+    secret included, so none of its text is kept.
+    """
     now = timezone.now()
-    account.last_error = f"{type(error).__name__}: {error}"[:2000]
+    code = str(error.code if error.code is not None else "")[:40]
+    account.last_error = connector_error_label(type(error).__name__, code)
     account.last_error_kind = error.kind
-    account.last_error_code = str(error.code if error.code is not None else "")[:40]
+    account.last_error_code = code
     account.last_error_at = now
     fields = ["last_error", "last_error_kind", "last_error_code", "last_error_at"]
     account.save(update_fields=fields)
@@ -372,6 +462,11 @@ def account_record_connector_error(*, account: PlatformAccount, error: Connector
     logger.warning(
         "Connector error account=%s kind=%s code=%s", account.pk, type(error).__name__, error.code
     )
+
+
+def connector_error_label(class_name: str, code: str = "") -> str:
+    """What ``last_error`` holds: the error's class and the platform's code, no text."""
+    return f"{class_name} (code {code})" if code else class_name
 
 
 def account_mark_needs_reconnection(

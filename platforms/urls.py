@@ -12,6 +12,10 @@ urlpatterns = [
     path("accounts/<int:pk>/", views.account_detail, name="account_detail"),
     path("accounts/<int:pk>/edit/", views.account_edit, name="account_edit"),
     path("accounts/<int:pk>/documents/", views.document_add, name="document_add"),
+    path(
+        "accounts/<int:pk>/documents/<int:document_pk>/file/", views.document_file,
+        name="document_file",
+    ),
     path("accounts/<int:pk>/verification/", views.account_verify, name="account_verify"),
     path("accounts/<int:pk>/health/", views.account_health, name="account_health"),
     path("accounts/<int:pk>/health/check/", views.account_health_check, name="account_health_check"),

@@ -5,7 +5,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from teams.doors import apply_validation_error, get_or_404
-from teams.selectors import audit_events_for, teams_where, user_can
+from teams.downloads import attachment_response
+from teams.selectors import teams_where, user_can
 
 from . import selectors, services
 from .forms import (
@@ -16,6 +17,7 @@ from .forms import (
     RecommendForm,
     VerificationForm,
 )
+from .interests import interest_suggestions
 from .models import Platform, PlatformAccount, VerificationStatus
 from .recommender import AGE_BANDS
 from .transitions import verification_machine
@@ -42,14 +44,23 @@ def platform_detail(request, code: str):
 
 
 def recommend(request):
+    """The recommender page: a link's query pre-fills and ranks (GET); the form posts.
+
+    The form posts so that a long list of interests travels in the body: in a
+    query string it would make the URL too long for the server (a bare 414)
+    before the form could say what is wrong.
+    """
     ranking, form = [], RecommendForm(initial={"gender": "any"})
-    if request.GET:
-        form = RecommendForm.from_query(request.GET)
+    query = request.POST if request.method == "POST" else request.GET
+    if query.keys() - {"csrfmiddlewaretoken"}:
+        form = RecommendForm.from_query(query)
         if form.is_valid():
             ranking, errors = selectors.recommend_platforms(form.to_input())
             if errors:
                 apply_validation_error(form, ValidationError(errors))
-    return render(request, "platforms/recommend.html", {"form": form, "ranking": ranking})
+    return render(request, "platforms/recommend.html", {
+        "form": form, "ranking": ranking, "interest_suggestions": interest_suggestions(),
+    })
 
 
 def account_list(request):
@@ -135,7 +146,7 @@ def _detail_context(request, account, document_form=None, verification_form=None
         # The dates are part of the platform's verdict, recorded with "verified".
         "can_record_verified": VerificationStatus.VERIFIED in targets,
         "can_edit": user_can(request.user, account.team_id, "platform_account.edit"),
-        "events": audit_events_for(account, limit=20),
+        "events": selectors.account_activity(account, limit=20),
     }
 
 
@@ -167,6 +178,18 @@ def document_add(request, pk: int):
     return render(
         request, "platforms/account_detail.html",
         _detail_context(request, account, document_form=form), status=400,
+    )
+
+
+def document_file(request, pk: int, document_pk: int):
+    """A qualification document's file, as a download, for whoever may see the account.
+
+    Another team's document, a missing file and a malformed id are all 404.
+    """
+    document = get_or_404(selectors.document_get_for_user, request.user, pk, document_pk)
+    return attachment_response(
+        document.file, content_type=document.content_type,
+        filename=selectors.document_download_name(document),
     )
 
 

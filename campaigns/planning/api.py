@@ -56,7 +56,7 @@ class CampaignSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["status", "submitted_at", "created_at", "updated_at"]
         # Ranges (a budget is not negative) are the service's rule, not the parser's.
-        extra_kwargs = {"budget": {"min_value": None}}
+        extra_kwargs = {"budget": {"min_value": None}, "description": {"max_length": 5000}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,6 +72,7 @@ class GoalSerializer(_ScopedMixin, serializers.ModelSerializer):
         model = Goal
         fields = ["id", "campaign", "statement", "objective", "order", "created_at"]
         read_only_fields = ["order", "created_at"]
+        extra_kwargs = {"statement": {"max_length": 1000}}
 
 
 class KPISerializer(_ScopedMixin, serializers.ModelSerializer):
@@ -133,7 +134,7 @@ class GoalWithKPISerializer(_ScopedMixin, serializers.Serializer):
 
     scoped_fields = {"campaign": "campaigns_visible_to"}
     campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.none())
-    statement = serializers.CharField(allow_blank=True)
+    statement = serializers.CharField(allow_blank=True, max_length=1000)
     objective = serializers.CharField(required=False, allow_blank=True, default="")
     metric = serializers.ChoiceField(choices=Metric.choices)
     platform = serializers.SlugRelatedField(
@@ -143,7 +144,7 @@ class GoalWithKPISerializer(_ScopedMixin, serializers.Serializer):
     baseline = serializers.DecimalField(
         max_digits=18, decimal_places=4, required=False, allow_null=True
     )
-    no_baseline_reason = serializers.CharField(required=False, allow_blank=True)
+    no_baseline_reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
     target = serializers.DecimalField(
         max_digits=18, decimal_places=4, required=False, allow_null=True,
         help_text="Absolute target; rates as ratios (0.05 = 5%). Omit when giving "
@@ -152,18 +153,18 @@ class GoalWithKPISerializer(_ScopedMixin, serializers.Serializer):
     target_change_percent = serializers.DecimalField(
         max_digits=9, decimal_places=2, required=False, allow_null=True
     )
-    unit = serializers.CharField(required=False, allow_blank=True)
+    unit = serializers.CharField(required=False, allow_blank=True, max_length=30)
     deadline = serializers.DateField(required=False, allow_null=True)
     weight = serializers.IntegerField(required=False)
 
 
 class TransitionSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=CampaignStatus.choices)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
 
 
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+class SubmitReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
 
 
 class DuplicateSerializer(serializers.Serializer):
@@ -237,12 +238,12 @@ class CampaignViewSet(NumericLookupMixin, viewsets.ModelViewSet):
         )
         return Response(self.get_serializer(campaign).data)
 
-    @extend_schema(request=ReasonSerializer, responses=CampaignSerializer)
+    @extend_schema(request=SubmitReasonSerializer, responses=CampaignSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """Hand a draft to the team's managers for approval."""
         campaign = self.get_object()
-        payload = ReasonSerializer(data=request.data)
+        payload = SubmitReasonSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         campaign = services.campaign_submit(
             actor=request.user, campaign=campaign, **payload.validated_data

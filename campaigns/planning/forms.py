@@ -1,5 +1,8 @@
 """Forms of the planning pages: they parse types and shapes; every rule is the services'.
 
+Text fields carry no length limit: at an HTML ``maxlength`` a browser cuts a
+longer text silently. The services refuse it and name the limit.
+
 A service's ``ValidationError`` reaches these forms through
 ``teams.doors.apply_validation_error``, so a page shows the same message the
 API gives.
@@ -65,7 +68,7 @@ class CampaignFilterForm(BootstrapForm):
 class CampaignForm(TeamChoiceForm, BootstrapForm):
     """A campaign's fields; ``teams`` are those the user may plan in (new campaigns only)."""
 
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=_("Name"))
     objective = forms.ChoiceField(
         label=_("Main objective"), choices=Objective.choices,
         help_text=_("What the campaign is for: awareness, sales, leads or engagement (S2.1.1)."),
@@ -112,7 +115,7 @@ class KPIFieldsForm(BootstrapForm):
         help_text=_("Today's value. For rates enter a percentage, e.g. 5 for 5%."),
     )
     no_baseline_reason = forms.CharField(
-        label=_("No baseline because…"), required=False, max_length=300,
+        label=_("No baseline because…"), required=False,
         help_text=_("Only when there is no baseline, e.g. a new account."),
     )
     target = forms.DecimalField(
@@ -127,7 +130,7 @@ class KPIFieldsForm(BootstrapForm):
         label=_("Deadline"), required=False, widget=DATE_INPUT,
         help_text=_("Defaults to the campaign's end date."),
     )
-    unit = forms.CharField(label=_("Unit"), required=False, max_length=30)
+    unit = forms.CharField(label=_("Unit"), required=False)
 
     def kpi_values(self) -> dict:
         """The KPI's values as typed: rates in percent (services take ``rates_as_percent``)."""
@@ -180,7 +183,7 @@ class AchievedForm(BootstrapForm):
 
 class PhaseForm(BootstrapForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=PhaseKind.choices)
-    name = forms.CharField(label=_("Name"), required=False, max_length=120)
+    name = forms.CharField(label=_("Name"), required=False)
     start_date = forms.DateField(label=_("Start date"), widget=DATE_INPUT)
     end_date = forms.DateField(label=_("End date"), widget=DATE_INPUT)
     parallel = forms.BooleanField(label=_("May overlap other phases"), required=False)
@@ -202,7 +205,7 @@ class UserIdChoiceField(forms.TypedChoiceField):
 
 class MilestoneForm(BootstrapForm):
     phase = forms.ModelChoiceField(label=_("Phase"), queryset=None)
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"))
     due_date = forms.DateField(label=_("Due date"), widget=DATE_INPUT)
     owner = UserIdChoiceField(label=_("Owner"))
 
@@ -216,10 +219,10 @@ class MilestoneForm(BootstrapForm):
 
 
 class DuplicateForm(BootstrapForm):
-    name = forms.CharField(label=_("Name of the copy"), required=False, max_length=200)
+    name = forms.CharField(label=_("Name of the copy"), required=False)
     start_date = forms.DateField(label=_("New start date"), widget=DATE_INPUT)
 
 
 class TransitionForm(BootstrapForm):
     to = forms.ChoiceField(choices=CampaignStatus.choices)
-    reason = forms.CharField(label=_("Reason"), required=False, max_length=1000)
+    reason = forms.CharField(label=_("Reason"), required=False)

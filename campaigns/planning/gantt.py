@@ -64,13 +64,16 @@ def gantt_figure(campaign: Campaign, today: datetime.date | None = None) -> dict
     layout = {
         "barmode": "overlay",
         "height": 120 + 40 * max(len(phases), 1),
-        "margin": {"l": 140, "r": 20, "t": 30, "b": 40},
+        # The left margin grows to fit the phase names (automargin) instead of a
+        # fixed width that long names overflowed into the bars on a phone.
+        "margin": {"l": 10, "r": 20, "t": 30, "b": 40},
         # Numeric dates: Plotly's own month names are English whatever the page language.
+        # Few ticks in a smaller font: the dates stay apart on a phone.
         "xaxis": {
-            "type": "date", "range": [start, end],
-            "tickformat": "%Y-%m-%d", "hoverformat": "%Y-%m-%d",
+            "type": "date", "range": [start, end], "nticks": 4, "automargin": True,
+            "tickformat": "%Y-%m-%d", "hoverformat": "%Y-%m-%d", "tickfont": {"size": 10},
         },
-        "yaxis": {"autorange": "reversed", "type": "category"},
+        "yaxis": {"autorange": "reversed", "type": "category", "automargin": True},
         "legend": {"orientation": "h", "y": -0.2},
         "shapes": [{
             "type": "line", "xref": "x", "yref": "paper",

@@ -4,8 +4,15 @@ People move a campaign with the capability named on the move, held in the
 campaign's team. The date job (``actor=None``) may only take the moves marked
 ``automatic``: forward steps its phase dates call for, never a pause, an
 un-pause, an approval or a cancellation. Services, pages, the API and the job
-all go through ``CAMPAIGN_LIFECYCLE``; nothing else lists moves.
+all go through ``CAMPAIGN_LIFECYCLE``; nothing else lists moves. Two conditions
+on dates come with it (``date_refusal``): a campaign does not start before its
+start date, and a plan whose end date has passed is not approved.
 """
+
+import datetime
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from teams.transitions import Move, StateMachine
 
@@ -36,6 +43,34 @@ CAMPAIGN_LIFECYCLE = StateMachine(
         Move(S.EVALUATING, S.CLOSED, "campaign.run"),
     ],
 )
+
+# Moves that start the campaign's work: nobody makes them before the campaign's
+# start date; the date job makes them on the day the dates call for.
+STARTING_MOVES = frozenset({(S.PLANNED, S.IN_PRODUCTION), (S.PLANNED, S.RUNNING)})
+# Moves that commit the team to a plan: pointless once the campaign's end date
+# has passed, so refused then (submission for approval is refused likewise).
+COMMITTING_MOVES = frozenset({(S.DRAFT, S.PLANNED)})
+
+
+def date_refusal(
+    *, start_date: datetime.date, end_date: datetime.date, source: str, target: str,
+    today: datetime.date,
+) -> str:
+    """Why the campaign's dates forbid the move today, translated; "" when they allow it."""
+    if (source, target) in STARTING_MOVES and today < start_date:
+        return _(
+            "The campaign starts on %(date)s; it moves on by itself that day."
+        ) % {"date": date_format(start_date, "DATE_FORMAT")}
+    if (source, target) in COMMITTING_MOVES and end_date < today:
+        return ended_refusal(end_date)
+    return ""
+
+
+def ended_refusal(end_date: datetime.date) -> str:
+    return _(
+        "The campaign ended on %(date)s; move its dates before it goes ahead."
+    ) % {"date": date_format(end_date, "DATE_FORMAT")}
+
 
 # A plan is frozen once the campaign is over: nothing in it changes any more.
 LOCKED_STATUSES = frozenset({S.CLOSED, S.CANCELLED})

@@ -1,13 +1,33 @@
 """Admin for the privacy ledger: consents, data-subject requests, retention."""
 
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import ConsentRecord, DataSubjectRequest, RetentionPolicy, RetentionRun
+from .services import personal_detail_errors
+
+
+class ConsentRecordAdminForm(forms.ModelForm):
+    """Admin is one more door to a person's phone and ID number: the service's format
+    rules (the resident ID checksum among them) hold here too."""
+
+    class Meta:
+        model = ConsentRecord
+        fields = "__all__"  # noqa: DJ007 - the admin's own field list decides
+
+    def clean(self):
+        data = super().clean()
+        for field, message in personal_detail_errors(
+            data.get("subject_phone"), data.get("subject_id_number")
+        ).items():
+            self.add_error(field, message)
+        return data
 
 
 @admin.register(ConsentRecord)
 class ConsentRecordAdmin(SimpleHistoryAdmin):
+    form = ConsentRecordAdminForm
     list_display = ["subject_ref", "team", "purpose", "legal_basis", "notice_version",
                     "consented_at", "withdrawn_at"]
     search_fields = ["subject_ref", "purpose"]

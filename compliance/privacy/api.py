@@ -153,7 +153,11 @@ class ConsentViewSet(NumericLookupMixin, mixins.ListModelMixin, mixins.RetrieveM
 
 
 class DSRSerializer(serializers.ModelSerializer):
+    """The subject and the details come masked unless the reader holds
+    ``privacy.view_personal``."""
+
     subject_ref = serializers.SerializerMethodField()
+    details = serializers.SerializerMethodField()
     next_statuses = serializers.SerializerMethodField(
         help_text="The statuses the reader may move the request to now; "
                   "empty once it is completed or refused.",
@@ -166,6 +170,9 @@ class DSRSerializer(serializers.ModelSerializer):
 
     def get_subject_ref(self, dsr) -> str:
         return selectors.shown_subject_ref(self.context["request"].user, dsr)
+
+    def get_details(self, dsr) -> str:
+        return selectors.shown_details(self.context["request"].user, dsr)
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(DSRStatus.choices)))
     def get_next_statuses(self, dsr) -> list[str]:
@@ -193,7 +200,21 @@ class DataSubjectRequestViewSet(NumericLookupMixin, mixins.ListModelMixin, mixin
     filterset_fields = ["status", "kind"]
 
     def get_queryset(self):
-        return selectors.requests_for(self.request.user)
+        subject_ref = ""
+        if self.action == "list":
+            subject_ref = (self.request.query_params.get("subject_ref") or "").strip()
+            # Looking a person up tells whether they are on file: personal-data holders only.
+            if subject_ref and not selectors.teams_with_personal_access(self.request.user):
+                raise PermissionDenied(
+                    _("Filtering by data subject needs the personal-data permission."))
+        return selectors.requests_for(self.request.user, subject_ref=subject_ref)
+
+    @extend_schema(parameters=[OpenApiParameter(
+        "subject_ref", str, required=False,
+        description="One data subject's requests; needs privacy.view_personal (else 403).",
+    )])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     def get_object(self):
         return get_or_404(selectors.request_get, self.request.user, self.kwargs["pk"])

@@ -1,7 +1,8 @@
 """Forms of the privacy ledger (input shape only; rules live in services).
 
-Phone and ID number formats are checked by the service with ``pii``, so the
-page and the API refuse the same values with the same message.
+Phone and ID number formats and text lengths are checked by the service (with
+``pii``), so the page and the API refuse the same values with the same message;
+a form field with an HTML ``maxlength`` would let the browser cut text silently.
 """
 
 from django import forms
@@ -14,18 +15,18 @@ from .models import DataCategory, DSRKind, DSRStatus, LegalBasis
 
 
 class ConsentForm(TeamChoiceForm):
-    subject_ref = forms.CharField(label=_("Data subject identifier"), max_length=120)
-    subject_name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=120, required=False)
-    subject_phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
-    subject_id_number = forms.CharField(label=_("ID number"), max_length=32, required=False)
-    purpose = forms.CharField(label=_("Purpose"), max_length=200)
+    subject_ref = forms.CharField(label=_("Data subject identifier"))
+    subject_name = forms.CharField(label=pgettext_lazy("person", "Name"), required=False)
+    subject_phone = forms.CharField(label=_("Phone"), required=False)
+    subject_id_number = forms.CharField(label=_("ID number"), required=False)
+    purpose = forms.CharField(label=_("Purpose"))
     data_categories = forms.MultipleChoiceField(
         label=_("Data categories"), choices=DataCategory.choices,
         widget=forms.CheckboxSelectMultiple,
     )
     legal_basis = forms.ChoiceField(label=_("Legal basis"), choices=LegalBasis.choices)
-    notice_version = forms.CharField(label=_("Notice version shown"), max_length=60)
-    channel = forms.CharField(label=_("Channel"), max_length=60)
+    notice_version = forms.CharField(label=_("Notice version shown"))
+    channel = forms.CharField(label=_("Channel"))
     sensitive_consent = forms.BooleanField(label=_("Separate consent: sensitive data"),
                                            required=False)
     sharing_consent = forms.BooleanField(label=_("Separate consent: sharing"), required=False)
@@ -35,13 +36,12 @@ class ConsentForm(TeamChoiceForm):
 
 
 class DSRForm(TeamChoiceForm):
-    subject_ref = forms.CharField(label=_("Data subject identifier"), max_length=120)
+    subject_ref = forms.CharField(label=_("Data subject identifier"))
     kind = forms.ChoiceField(label=_("Kind"), choices=DSRKind.choices)
-    details = forms.CharField(label=_("Details"), required=False, max_length=5000,
+    details = forms.CharField(label=_("Details"), required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class DSRStatusForm(StyledForm):
     status = forms.ChoiceField(label=_("Status"), choices=DSRStatus.choices)
-    refusal_reason = forms.CharField(label=_("Reason for refusal"), required=False,
-                                     max_length=5000)
+    refusal_reason = forms.CharField(label=_("Reason for refusal"), required=False)

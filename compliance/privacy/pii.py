@@ -31,6 +31,7 @@ __all__ = [
     "mask_personal",
     "mask_phone",
     "mask_subject_ref",
+    "mask_text",
     "mobile_spans",
     "pseudonym",
     "resident_id_spans",
@@ -257,6 +258,35 @@ def mask_personal(text: str) -> str:
             chars[i] = "*"
     for start, end in resident_id_spans(norm):
         for i in range(start + 6, end - 4):
+            chars[i] = "*"
+    return "".join(chars)
+
+
+# Free text: an e-mail address anywhere in it, and anything shaped like a resident
+# ID whether or not its check character is right (a mistyped ID is still an ID).
+_EMAIL_IN_TEXT = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
+_ID_SHAPED = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+
+
+def mask_text(text: str) -> str:
+    """Free text (a request's details, a note) as a reader without the personal-data
+    permission sees it; same length.
+
+    Beyond ``mask_personal`` (mobile numbers, valid resident IDs): e-mail
+    addresses keep the first character of the name and the domain, and any
+    18-character ID-shaped number keeps its first 6 and last 4 characters,
+    valid checksum or not.
+    """
+    if not text:
+        return text
+    chars = list(mask_personal(text))
+    norm = halfwidth(text)
+    for match in _ID_SHAPED.finditer(norm):
+        for i in range(match.start() + 6, match.end() - 4):
+            chars[i] = "*"
+    for match in _EMAIL_IN_TEXT.finditer(norm):
+        at = norm.index("@", match.start())
+        for i in range(match.start() + 1, at):
             chars[i] = "*"
     return "".join(chars)
 

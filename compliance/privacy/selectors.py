@@ -7,7 +7,7 @@ from teams.models import Team
 from teams.selectors import scope_to_user_teams, teams_where, user_can
 
 from .models import ConsentRecord, DataSubjectRequest, RetentionPolicy, RetentionRun
-from .pii import mask_id_number, mask_name, mask_phone, mask_subject_ref
+from .pii import mask_id_number, mask_name, mask_phone, mask_subject_ref, mask_text
 from .transitions import DSR_MACHINE
 
 
@@ -54,10 +54,25 @@ def consent_get(user: AbstractBaseUser, pk: int) -> ConsentRecord:
     return consents_for(user).get(pk=pk)
 
 
-def requests_for(user: AbstractBaseUser) -> QuerySet[DataSubjectRequest]:
-    return scope_to_user_teams(
+def requests_for(
+    user: AbstractBaseUser, *, subject_ref: str = ""
+) -> QuerySet[DataSubjectRequest]:
+    """The user's data-subject requests; ``subject_ref`` narrows them to one data subject,
+    in the teams where the user holds ``privacy.view_personal`` (as ``consents_for``)."""
+    qs = scope_to_user_teams(
         DataSubjectRequest.objects.select_related("team", "handled_by"), user
-    ).order_by("due_date", "id")
+    )
+    if subject_ref:
+        qs = qs.filter(subject_ref=subject_ref, team_id__in=teams_with_personal_access(user))
+    return qs.order_by("due_date", "id")
+
+
+def shown_details(user: AbstractBaseUser, request: DataSubjectRequest) -> str:
+    """A request's details as this user may see them: phones, IDs and e-mail addresses
+    masked without ``privacy.view_personal``."""
+    if can_view_personal(user, request.team_id):
+        return request.details
+    return mask_text(request.details)
 
 
 def request_get(user: AbstractBaseUser, pk: int) -> DataSubjectRequest:

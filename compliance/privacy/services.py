@@ -57,6 +57,47 @@ def register_retention_handler(
     _RETENTION_HANDLERS[name] = (data_category, handler)
 
 
+# The longest text each field holds; longer input is refused with the limit, never cut.
+TEXT_LIMITS = {
+    "subject_ref": 120,
+    "subject_name": 120,
+    "subject_phone": 32,
+    "subject_id_number": 32,
+    "purpose": 200,
+    "notice_version": 60,
+    "channel": 60,
+    "details": 5000,
+    "refusal_reason": 5000,
+}
+# When a consent or a request can have happened: never before the ledger's era,
+# never in the future beyond clock skew. (A year-1 date would also overflow the
+# time-zone conversion on its way to the database.)
+EARLIEST_YEAR = 1970
+CLOCK_SKEW = datetime.timedelta(days=1)
+
+
+def _length_errors(**values: object) -> dict[str, str]:
+    """A field error for each text longer than its ``TEXT_LIMITS`` entry, naming the limit."""
+    errors = {}
+    for name, value in values.items():
+        limit = TEXT_LIMITS[name]
+        if isinstance(value, str) and len(value.strip()) > limit:
+            errors[name] = _("Keep this to %(max)s characters (it has %(count)s).") % {
+                "max": limit, "count": len(value.strip()),
+            }
+    return errors
+
+
+def _moment_errors(field: str, value: datetime.datetime | None) -> dict[str, str]:
+    if value is None:
+        return {}
+    latest = timezone.now() + CLOCK_SKEW
+    if value.year < EARLIEST_YEAR or value > latest:
+        return {field: _("Enter a date and time between %(first)s and today.") % {
+            "first": EARLIEST_YEAR}}
+    return {}
+
+
 def _require(actor: AbstractBaseUser | None, team: Team, capability: str) -> None:
     if actor is not None and not user_can(actor, team, capability):
         raise PermissionDenied(_("You may not change the privacy ledger of this team."))
@@ -80,7 +121,14 @@ def dsr_due_date(received: datetime.date) -> datetime.date:
 
 # --- consent (PIPL Arts. 13-17, 23, 29, 31, 39) -------------------------------
 
-def _personal_detail_errors(phone: str | None, id_number: str | None) -> dict[str, str]:
+def resident_id_number_problem(number: str) -> str:
+    """Why ``number`` is not a resident ID number (checksum, birth date), or ""."""
+    if pii.resident_id_valid(number.strip()):
+        return ""
+    return _("Enter a valid 18-character resident ID number.")
+
+
+def personal_detail_errors(phone: str | None, id_number: str | None) -> dict[str, str]:
     """Format errors of a phone and a resident ID number; blank or None is fine."""
     errors = {}
     if (phone or "").strip() and not pii.is_phone_number(phone):
@@ -88,8 +136,10 @@ def _personal_detail_errors(phone: str | None, id_number: str | None) -> dict[st
             "Enter a phone number: 7 to 15 digits, with spaces or hyphens between them "
             "and an optional + in front."
         )
-    if (id_number or "").strip() and not pii.resident_id_valid(id_number.strip()):
-        errors["subject_id_number"] = _("Enter a valid 18-character resident ID number.")
+    if (id_number or "").strip():
+        problem = resident_id_number_problem(id_number)
+        if problem:
+            errors["subject_id_number"] = problem
     return errors
 
 
@@ -130,7 +180,13 @@ def consent_record_create(
         errors["sensitive_consent"] = _(
             "Sensitive personal information needs a separate consent (PIPL Art. 29)."
         )
-    errors.update(_personal_detail_errors(subject_phone, subject_id_number))
+    errors.update(personal_detail_errors(subject_phone, subject_id_number))
+    errors.update(_length_errors(
+        subject_ref=subject_ref, purpose=purpose, notice_version=notice_version,
+        channel=channel, subject_name=subject_name, subject_phone=subject_phone,
+        subject_id_number=subject_id_number,
+    ))
+    errors.update(_moment_errors("consented_at", consented_at))
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -157,11 +213,14 @@ def consent_withdraw(
 ) -> ConsentRecord:
     """Withdraw a consent (PIPL Art. 15); withdrawing twice keeps the first time."""
     _require(actor, record.team, "privacy.edit")
+    errors = _length_errors(channel=channel)
+    if errors:
+        raise ValidationError(errors)
     if record.withdrawn_at is not None:
         return record
     with transaction.atomic():
         record.withdrawn_at = timezone.now()
-        record.withdrawal_channel = (channel or "").strip()[:60]
+        record.withdrawal_channel = (channel or "").strip()
         record.save(update_fields=["withdrawn_at", "withdrawal_channel"])
         audit_record(
             actor=actor, action="privacy.withdraw", target=record,
@@ -181,7 +240,11 @@ def consent_correct(
         raise PermissionDenied(_("Only roles that may see personal data may correct it."))
     if record.anonymised_at is not None:
         raise ValidationError({"subject_ref": _("This record has been anonymised.")})
-    errors = _personal_detail_errors(subject_phone, subject_id_number)
+    errors = personal_detail_errors(subject_phone, subject_id_number)
+    errors.update(_length_errors(
+        subject_name=subject_name, subject_phone=subject_phone,
+        subject_id_number=subject_id_number,
+    ))
     if errors:
         raise ValidationError(errors)
     changes = {
@@ -216,12 +279,14 @@ def dsr_create(
         errors["subject_ref"] = _("This field is required.")
     if kind not in DSRKind.values:
         errors["kind"] = _("Unknown request kind.")
+    errors.update(_length_errors(subject_ref=subject_ref, details=details))
+    errors.update(_moment_errors("received_at", received_at))
     if errors:
         raise ValidationError(errors)
     received_at = received_at or timezone.now()
     with transaction.atomic():
         request = DataSubjectRequest.objects.create(
-            team=team, subject_ref=subject_ref.strip(), kind=kind, details=details,
+            team=team, subject_ref=subject_ref.strip(), kind=kind, details=(details or "").strip(),
             received_at=received_at, due_date=dsr_due_date(timezone.localdate(received_at)),
         )
         audit_record(
@@ -241,6 +306,9 @@ def dsr_set_status(
     the request is submitted. Refusing needs a reason (PIPL Art. 50).
     """
     _require(actor, request.team, "privacy.edit")
+    errors = _length_errors(refusal_reason=refusal_reason)
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         # Locked and read afresh: two people completing at once erase only once.
         current = DataSubjectRequest.objects.select_for_update().get(pk=request.pk)

@@ -55,8 +55,9 @@ def privacy(request):
         "rows": rows, "requests": [
             # Each request offers only the moves this user may make from its status.
             (dsr, selectors.shown_subject_ref(request.user, dsr),
-             _status_choices(selectors.dsr_next_statuses(request.user, dsr)))
-            for dsr in selectors.requests_for(request.user)[:200]
+             _status_choices(selectors.dsr_next_statuses(request.user, dsr)),
+             selectors.shown_details(request.user, dsr))
+            for dsr in selectors.requests_for(request.user, subject_ref=subject)[:200]
         ],
         "consent_form": consent_form, "dsr_form": dsr_form, "can_edit": bool(teams),
         "subject": subject, "can_search": can_search, "today": timezone.localdate(),

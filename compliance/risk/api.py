@@ -8,7 +8,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -58,9 +57,15 @@ class SentimentResponseSerializer(serializers.Serializer):
 class SentimentView(APIView):
     """Score texts offline: probability of positive and a label, in order (S3.2.1)."""
 
-    # JSON only: a multipart body of many or long texts made Django's form
-    # parser raise RequestDataTooBig / TooManyFieldsSent, which became a 500.
-    parser_classes = [JSONParser]
+    # Scoring is CPU work: a caller gets the "cpu" rate (REST_FRAMEWORK settings).
+    throttle_scope = "cpu"
+
+    def get_parsers(self):
+        # JSON only, with the API's default JSON parser (depth and character checks):
+        # a multipart body of many or long texts made Django's form parser raise
+        # RequestDataTooBig / TooManyFieldsSent, which became a 500.
+        return [parser for parser in super().get_parsers()
+                if parser.media_type == "application/json"]
 
     @extend_schema(request=SentimentRequestSerializer, responses=SentimentResponseSerializer)
     def post(self, request):
@@ -283,7 +288,8 @@ class EmergencyPlanWriteSerializer(serializers.Serializer):
     team = TeamField()
     incident_type = serializers.ChoiceField(IncidentType.choices)
     name = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    description = serializers.CharField(required=False, allow_blank=True, default="",
+                                        max_length=5000)
     holding_statements = StatementSerializer(many=True, required=False, default=list)
     steps = PlanStepSerializer(many=True, required=False, default=list)
 
@@ -300,11 +306,23 @@ class EmergencyPlanViewSet(NumericLookupMixin, mixins.ListModelMixin, mixins.Ret
 
     @extend_schema(request=EmergencyPlanWriteSerializer, responses=EmergencyPlanSerializer)
     def create(self, request):
-        """Create or replace the team's plan for an incident type."""
+        """Create the team's plan for an incident type; a type that has one is refused (400)."""
         serializer = EmergencyPlanWriteSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         plan = services.emergency_plan_save(actor=request.user, **serializer.validated_data)
         return Response(EmergencyPlanSerializer(plan).data, status=201)
+
+    @extend_schema(request=EmergencyPlanWriteSerializer, responses=EmergencyPlanSerializer)
+    def update(self, request, pk=None):
+        """Replace a plan's name, steps and statements; the editor approves it anew."""
+        plan = get_or_404(selectors.plan_get, request.user, pk)
+        serializer = EmergencyPlanWriteSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        plan = services.emergency_plan_save(
+            actor=request.user, plan=plan, **serializer.validated_data
+        )
+        plan = selectors.plans_for(request.user).prefetch_related("steps").get(pk=plan.pk)
+        return Response(EmergencyPlanSerializer(plan).data)
 
 
 class DrillSerializer(serializers.ModelSerializer):

@@ -1,30 +1,35 @@
-"""Forms for incidents, plans and drills (input shape only; rules live in services)."""
+"""Forms for incidents, plans and drills (input shape only; rules live in services).
+
+Text fields carry no length limit: at an HTML ``maxlength`` a browser cuts
+longer input silently. The services refuse it and say the limit.
+"""
 
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from teams.doors import StyledForm, TeamChoiceForm
+from teams.roles import Role
 
 from .models import EmergencyPlan, IncidentSeverity, IncidentStatus, IncidentType
 
 
 class IncidentForm(TeamChoiceForm):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"))
     incident_type = forms.ChoiceField(label=_("Incident type"), choices=IncidentType.choices)
     severity = forms.ChoiceField(label=_("Severity"), choices=IncidentSeverity.choices,
                                  initial=IncidentSeverity.MEDIUM)
-    source = forms.CharField(label=_("Source"), max_length=120, required=False)
+    source = forms.CharField(label=_("Source"), required=False)
 
 
 class UpdateForm(StyledForm):
-    message = forms.CharField(label=_("Update"), widget=forms.Textarea(attrs={"rows": 3}),
-                              max_length=5000)
+    message = forms.CharField(label=_("Update"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class StatusForm(StyledForm):
     status = forms.ChoiceField(label=_("Status"), choices=IncidentStatus.choices)
-    note = forms.CharField(label=_("Note"), required=False, max_length=5000)
+    note = forms.CharField(label=_("Note"), required=False)
 
     def __init__(self, *args, offered: list[str] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -38,24 +43,37 @@ class StatusForm(StyledForm):
 
 class DrillRunForm(StyledForm):
     ran_on = forms.DateField(label=_("Ran on"), widget=forms.DateInput(attrs={"type": "date"}))
-    participants = forms.CharField(label=_("Participants"), max_length=300, required=False)
-    log = forms.CharField(label=_("Run log"), widget=forms.Textarea(attrs={"rows": 3}),
-                          max_length=20000)
+    participants = forms.CharField(label=_("Participants"), required=False)
+    log = forms.CharField(label=_("Run log"), widget=forms.Textarea(attrs={"rows": 3}))
     lessons_learned = forms.CharField(label=_("Lessons learned"), required=False,
-                                      widget=forms.Textarea(attrs={"rows": 2}), max_length=20000)
+                                      widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def role_code(text: str) -> str:
+    """The role a person typed, by its name in either language (营销专员, Marketer) or
+    its code; anything else as typed, for the service to refuse by name."""
+    key = " ".join(text.split()).lower()
+    if not key:
+        return ""
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            for role in Role:
+                if key in (role.value, str(role.label).lower()):
+                    return role.value
+    return text
 
 
 class PlanForm(TeamChoiceForm):
     """Steps one per line: ``title | role | hours``; statements separated by a blank line."""
 
     incident_type = forms.ChoiceField(label=_("Incident type"), choices=IncidentType.choices)
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=_("Name"))
     description = forms.CharField(label=_("Description"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 2}))
     steps = forms.CharField(
         label=_("Steps"), widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("One step per line: title | owner role | due after hours, "
-                    "e.g. “联系平台客服 | marketer | 2”."),
+                    "e.g. “Contact the platform's support | Marketer | 2”."),
     )
     holding_statements = forms.CharField(
         label=_("Holding statements"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
@@ -68,7 +86,8 @@ class PlanForm(TeamChoiceForm):
             if not line.strip():
                 continue
             parts = [p.strip() for p in line.split("|")]
-            step = {"title": parts[0], "owner_role": parts[1] if len(parts) > 1 else ""}
+            step = {"title": parts[0],
+                    "owner_role": role_code(parts[1]) if len(parts) > 1 else ""}
             if len(parts) > 2 and parts[2]:
                 if not parts[2].isdigit():
                     raise forms.ValidationError(
@@ -104,7 +123,7 @@ class PlanForm(TeamChoiceForm):
 
 
 class DrillForm(TeamChoiceForm):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"))
     plan = forms.ModelChoiceField(label=pgettext_lazy("emergency", "Plan"), queryset=EmergencyPlan.objects.none(),
                                   required=False)
     next_due = forms.DateField(label=_("Next due"),

@@ -13,7 +13,7 @@ from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext
 
 from compliance.privacy.models import RetentionAction
 from teams.jobs import enqueue_on_commit
@@ -47,6 +47,42 @@ from .transitions import INCIDENT_MACHINE
 SPIKE_KEY_PREFIX = "opinion:"
 MAX_STEP_HOURS = 24 * 365
 MAX_DRILL_INTERVAL_DAYS = 3650
+# The longest text each input holds (its column, or a bound on a free text);
+# longer input is refused with the limit, never cut.
+TEXT_LIMITS = {
+    "title": 200,
+    "name": 200,
+    "source": 120,
+    "platform_code": 40,
+    "external_id": 120,
+    "message": 5000,
+    "note": 5000,
+    "description": 5000,
+    "log": 20000,
+    "lessons_learned": 20000,
+    "participants": 300,
+    "statement_title": 200,
+    "statement_body": 5000,
+}
+
+
+def _too_long(value: object, limit: int) -> str:
+    """The "too long" message for ``value``, or "" when it fits."""
+    if isinstance(value, str) and len(value.strip()) > limit:
+        return _("Keep this to %(max)s characters (it has %(count)s).") % {
+            "max": limit, "count": len(value.strip()),
+        }
+    return ""
+
+
+def _length_errors(**values: object) -> dict[str, str]:
+    """A field error for each text longer than its ``TEXT_LIMITS`` entry."""
+    errors = {}
+    for name, value in values.items():
+        problem = _too_long(value, TEXT_LIMITS[name])
+        if problem:
+            errors[name] = problem
+    return errors
 
 
 def _require(actor: AbstractBaseUser | None, team: Team, capability: str) -> None:
@@ -103,13 +139,20 @@ def _clean_signal(item: dict, index: int) -> dict:
     label = item.get("label") or (label_for_score(score) if not errors else "")
     if label and label not in SentimentLabel.values:
         errors[f"items[{index}].label"] = _("Unknown label.")
+    texts = {
+        "source": str(item.get("source") or "").strip(),
+        "platform_code": str(item.get("platform_code") or item.get("platform") or "").strip(),
+        "external_id": str(item.get("external_id") or "").strip(),
+    }
+    errors.update({
+        f"items[{index}].{name}": problem
+        for name, problem in _length_errors(**texts).items()
+    })
     if errors:
         raise ValidationError(errors)
     return {
-        "occurred_at": occurred, "score": float(score), "label": label,
-        "source": str(item.get("source") or "")[:120],
-        "platform_code": str(item.get("platform_code") or item.get("platform") or "")[:40],
-        "external_id": str(item.get("external_id") or "")[:120],
+        "occurred_at": occurred, "score": float(score), "label": label, **texts,
+        # An excerpt by design: the start of the text, to recognise the signal by.
         "excerpt": str(text or "")[:200],
     }
 
@@ -276,6 +319,7 @@ def incident_open(
         errors["severity"] = _("Unknown severity.")
     if not (title or "").strip():
         errors["title"] = _("A title is required.")
+    errors.update(_length_errors(title=title, source=source, platform_code=platform_code))
     if errors:
         raise ValidationError(errors)
     plan = (
@@ -286,8 +330,9 @@ def incident_open(
     now = timezone.now()
     with transaction.atomic():
         incident = Incident.objects.create(
-            team=team, title=title.strip()[:200], incident_type=incident_type,
-            severity=severity, source=source, platform_code=platform_code, owner=owner,
+            team=team, title=title.strip(), incident_type=incident_type,
+            severity=severity, source=source.strip(), platform_code=platform_code.strip(),
+            owner=owner,
             plan=plan, spike_key=spike_key, details=details or {}, created_by=actor,
         )
         # Stored untranslated (msgid + params), shown in each reader's language.
@@ -322,9 +367,13 @@ def incident_open(
 def incident_add_update(
     *, actor: AbstractBaseUser, incident: Incident, message: str,
 ) -> IncidentUpdate:
+    """Add a written note to the incident's timeline (at most 5,000 characters)."""
     _require(actor, incident.team, "incident.manage")
     if not (message or "").strip():
         raise ValidationError({"message": _("Write what happened.")})
+    errors = _length_errors(message=message)
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         update = IncidentUpdate.objects.create(
             incident=incident, author=actor, kind=UpdateKind.NOTE, message=message.strip(),
@@ -346,6 +395,9 @@ def incident_set_status(
     """
     _require(actor, incident.team, "incident.manage")
     note = (note or "").strip()
+    errors = _length_errors(note=note)
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         # Locked and read afresh, so two people moving it at once cannot both pass.
         current = Incident.objects.select_for_update().get(pk=incident.pk)
@@ -423,6 +475,12 @@ def _clean_statements(statements) -> list[dict]:
         raise ValidationError(
             {"holding_statements": _("A list of statements, each with a non-empty body.")}
         )
+    for n, statement in enumerate(statements, start=1):
+        problem = (_too_long(str(statement.get("title", "")), TEXT_LIMITS["statement_title"])
+                   or _too_long(statement["body"], TEXT_LIMITS["statement_body"]))
+        if problem:
+            raise ValidationError({"holding_statements": _("Statement %(n)s: %(problem)s") % {
+                "n": n, "problem": problem}})
     return [{"title": str(s.get("title", "")).strip(), "body": s["body"].strip()}
             for s in statements]
 
@@ -436,16 +494,23 @@ def _clean_steps(steps) -> list[dict]:
     for i, step in enumerate(steps):
         if not isinstance(step, dict) or not str(step.get("title", "")).strip():
             raise ValidationError({"steps": _("Step %(n)s needs a title.") % {"n": i + 1}})
+        problem = _too_long(str(step["title"]), TEXT_LIMITS["title"])
+        if problem:
+            raise ValidationError({"steps": _("Step %(n)s: %(problem)s") % {
+                "n": i + 1, "problem": problem}})
         role = step.get("owner_role") or ""
         if role and role not in Role.values:
-            raise ValidationError({"steps": _("Step %(n)s: unknown role.") % {"n": i + 1}})
+            raise ValidationError({"steps": _(
+                "Step %(n)s: unknown role “%(role)s”; use one of %(roles)s."
+            ) % {"n": i + 1, "role": role,
+                 "roles": pgettext("list separator", ", ").join(str(r.label) for r in Role)}})
         hours = step.get("due_offset_hours", 24)
         if (isinstance(hours, bool) or not isinstance(hours, int)
                 or not 0 <= hours <= MAX_STEP_HOURS):
             raise ValidationError({"steps": _(
                 "Step %(n)s: hours must be a whole number from 0 to %(max)s."
             ) % {"n": i + 1, "max": MAX_STEP_HOURS}})
-        cleaned.append({"title": str(step["title"]).strip()[:200], "owner_role": role,
+        cleaned.append({"title": str(step["title"]).strip(), "owner_role": role,
                         "due_offset_hours": hours, "order": i + 1})
     return cleaned
 
@@ -459,27 +524,50 @@ def emergency_plan_save(
     description: str = "",
     steps: list[dict],
     holding_statements: list | None = None,
+    plan: EmergencyPlan | None = None,
 ) -> EmergencyPlan:
-    """Create or replace the team's plan for an incident type; the editor approves it.
+    """Create the team's plan for an incident type, or change ``plan``; the editor approves it.
 
     A plan is its checklist: it needs at least one step, and saving replaces them all.
+    A team has one plan per incident type, and creating never replaces it: a
+    second plan for a type is refused (``incident_type``, code ``plan_exists``,
+    naming the existing plan), and so is moving ``plan`` onto another plan's type.
     """
     _require(actor, team, "emergency_plan.edit")
+    if plan is not None and plan.team_id != team.pk:
+        raise ValidationError({"team": _("A plan stays with its team.")})
     if incident_type not in IncidentType.values:
         raise ValidationError({"incident_type": _("Unknown incident type.")})
     if not (name or "").strip():
         raise ValidationError({"name": _("A name is required.")})
+    errors = _length_errors(name=name, description=description)
+    if errors:
+        raise ValidationError(errors)
     statements = _clean_statements(holding_statements)
     cleaned_steps = _clean_steps(steps)
     with transaction.atomic():
-        plan, created = EmergencyPlan.objects.update_or_create(
-            team=team, incident_type=incident_type,
-            defaults={
-                "name": name.strip()[:200], "description": description,
-                "holding_statements": statements, "approved_by": actor,
-                "approved_at": timezone.now(),
-            },
+        existing = (
+            EmergencyPlan.objects.select_for_update()
+            .filter(team=team, incident_type=incident_type)
+            .exclude(pk=plan.pk if plan is not None else None).first()
         )
+        if existing is not None:
+            raise ValidationError({"incident_type": ValidationError(
+                _("The team already has a plan for this incident type: “%(name)s”. "
+                  "Edit that plan instead."),
+                code="plan_exists", params={"name": existing.name, "plan": existing.pk},
+            )})
+        values = {
+            "incident_type": incident_type, "name": name.strip(),
+            "description": (description or "").strip(), "holding_statements": statements,
+            "approved_by": actor, "approved_at": timezone.now(),
+        }
+        if plan is None:
+            plan = EmergencyPlan.objects.create(team=team, **values)
+        else:
+            for field, value in values.items():
+                setattr(plan, field, value)
+            plan.save()
         plan.steps.all().delete()
         EmergencyPlanStep.objects.bulk_create(
             [EmergencyPlanStep(plan=plan, **s) for s in cleaned_steps]
@@ -503,6 +591,7 @@ def drill_create(
     errors = {}
     if not (title or "").strip():
         errors["title"] = _("A title is required.")
+    errors.update(_length_errors(title=title))
     if (isinstance(interval_days, bool) or not isinstance(interval_days, int)
             or not 1 <= interval_days <= MAX_DRILL_INTERVAL_DAYS):
         errors["interval_days"] = _("Repeat every 1 to %(max)s days.") % {
@@ -515,7 +604,7 @@ def drill_create(
         raise ValidationError({"owner": _("The owner must be a member of the team.")})
     with transaction.atomic():
         drill = Drill.objects.create(
-            team=team, title=title.strip()[:200], next_due=next_due, plan=plan,
+            team=team, title=title.strip(), next_due=next_due, plan=plan,
             owner=owner or actor, interval_days=interval_days,
         )
         audit_record(actor=actor, action="drill.create", target=drill,
@@ -534,10 +623,13 @@ def drill_run_record(
         raise ValidationError({"log": _("Describe how the drill went.")})
     if ran_on > timezone.localdate():
         raise ValidationError({"ran_on": _("A drill cannot have run in the future.")})
+    errors = _length_errors(log=log, lessons_learned=lessons_learned, participants=participants)
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         run = DrillRun.objects.create(
             drill=drill, ran_on=ran_on, log=log.strip(), lessons_learned=lessons_learned.strip(),
-            participants=participants.strip()[:300], recorded_by=actor,
+            participants=participants.strip(), recorded_by=actor,
         )
         drill.next_due = ran_on + datetime.timedelta(days=drill.interval_days)
         drill.save(update_fields=["next_due"])

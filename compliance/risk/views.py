@@ -114,16 +114,29 @@ def plan_edit(request, pk: int | None = None):
         raise PermissionDenied
     initial = PlanForm.initial_for(plan) if plan else None
     form = PlanForm(request.POST or None, initial=initial, teams=teams)
+    existing = None
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.emergency_plan_save(actor=request.user, **form.cleaned_data)
+            saved = services.emergency_plan_save(
+                actor=request.user, plan=plan, **form.cleaned_data
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
+            existing = _existing_plan(request, exc)
         else:
             messages.success(request, _("Emergency plan saved."))
             return redirect("risk:plan_detail", pk=saved.pk)
-    return render(request, "risk/plan_form.html", {"form": form, "plan": plan},
-                  status=400 if request.method == "POST" else 200)
+    return render(request, "risk/plan_form.html", {
+        "form": form, "plan": plan, "existing_plan": existing,
+    }, status=400 if request.method == "POST" else 200)
+
+
+def _existing_plan(request, exc: ValidationError):
+    """The plan a refused save collided with (to link to its edit page), if any."""
+    for error in getattr(exc, "error_dict", {}).get("incident_type", []):
+        if error.code == "plan_exists":
+            return selectors.plans_for(request.user).filter(pk=error.params["plan"]).first()
+    return None
 
 
 def _drill_page(request, *, run_form=None, form_drill=None, drill_form=None, status=200):

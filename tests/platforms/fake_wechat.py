@@ -5,11 +5,16 @@ answers...) and read ``server.calls`` to see what the connector sent. Like the
 real API it checks what it is asked: datacube spans (one day for article
 summaries, at most seven for user summaries, nothing newer than WeChat's data
 day), at most 50 comments a page, the 48-hour window of customer-service
-messages, at most 20 records a page of ``freepublish/batchget``.
+messages, at most 20 records a page of ``freepublish/batchget``, image material
+(``material/add_material?type=image``: a multipart ``media`` part holding a
+BMP, PNG, JPEG or GIF of at most 10 MB) and a draft's ``thumb_media_id`` naming
+stored material.
 """
 
 import contextlib
 import datetime
+import email.parser
+import email.policy
 import json
 import threading
 import time
@@ -21,6 +26,12 @@ APP_ID = "wx0123456789abcdef"
 APP_SECRET = "0123456789abcdef0123456789abcdef"  # noqa: S105 - test fixture
 BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
 WINDOW_SECONDS = 48 * 3600
+MATERIAL_MAX_BYTES = 10 * 1024 * 1024
+# What WeChat recognises an image by: its first bytes.
+IMAGE_MAGIC = {
+    b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg", b"GIF87a": "gif", b"GIF89a": "gif",
+    b"BM": "bmp",
+}
 
 
 class FakeWeChat(ThreadingHTTPServer):
@@ -31,6 +42,14 @@ class FakeWeChat(ThreadingHTTPServer):
         self.calls: list[tuple[str, dict, dict | None]] = []
         self.tokens_issued = 0
         self.drafts: dict[str, dict] = {}
+        # Permanent material, media_id -> {"filename", "content_type", "data"}. The
+        # account holds two covers already: tests that pass their own
+        # thumb_media_id name one of them.
+        self.materials: dict[str, dict] = {
+            media_id: {"filename": "cover.png", "content_type": "image/png", "data": b""}
+            for media_id in ("THUMB_1", "THUMB")
+        }
+        self.uploads = 0
         # publish_id -> the draft's media_id
         self.jobs: dict[str, str] = {}
         # The datacube's clock; connectors under test share it (``now=server.now``).
@@ -83,6 +102,9 @@ class FakeWeChat(ThreadingHTTPServer):
             "comment_replies": [],
             # the errmsg of every error answer, when a test wants a particular one
             "error_text": "",
+            # error answers quote the whole request (path, query, body), as some
+            # gateways do in their error pages: secrets included
+            "echo_request": False,
         }
 
     @property
@@ -154,15 +176,26 @@ class Handler(BaseHTTPRequestHandler):
         body = None
         if method == "POST":
             length = int(self.headers.get("Content-Length") or 0)
-            body = json.loads(self.rfile.read(length) or b"{}")
+            raw = self.rfile.read(length)
+            content_type = self.headers.get("Content-Type") or ""
+            if content_type.startswith("multipart/form-data"):
+                body = _multipart(content_type, raw)
+            else:
+                body = json.loads(raw or b"{}")
         server = self.server
         server.calls.append((url.path, query, body))
         state = server.state
 
+        if state["echo_request"]:
+            echoed = json.dumps({"path": url.path, "query": query, "body": body}, default=str)
+            state["error_text"] = f"invalid request, request echoed: {echoed} {self.path}"
         if url.path == "/cgi-bin/stable_token":
             assert body["grant_type"] == "client_credential"
             if state["token_error"]:
-                return self._send({"errcode": state["token_error"], "errmsg": "invalid credential"})
+                return self._send({
+                    "errcode": state["token_error"],
+                    "errmsg": state["error_text"] or "invalid credential",
+                })
             if body.get("appid") != APP_ID or body.get("secret") != APP_SECRET:
                 return self._send({"errcode": 40125, "errmsg": "invalid appsecret"})
             server.tokens_issued += 1
@@ -184,8 +217,31 @@ class Handler(BaseHTTPRequestHandler):
         return handler(self, body or {})
 
     # -- publishing ------------------------------------------------------------
+    def add_material(self, body: dict) -> None:
+        """Permanent material; only images here, as the connector uploads covers."""
+        query = {k: v[0] for k, v in parse_qs(urlparse(self.path).query).items()}
+        if query.get("type") not in ("image", "voice", "video", "thumb"):
+            return self._error(40004, "invalid media type")
+        media = body.get("media")
+        if not media or not media["data"]:
+            return self._error(41005, "media data missing")
+        found = next((kind for magic, kind in IMAGE_MAGIC.items()
+                      if media["data"].startswith(magic)), None)
+        if query["type"] != "image" or found is None:
+            return self._error(40005, "invalid file type")
+        if len(media["data"]) > MATERIAL_MAX_BYTES:
+            return self._error(40009, "invalid image size")
+        self.server.uploads += 1
+        media_id = f"MATERIAL_ID_{self.server.uploads}"
+        self.server.materials[media_id] = media
+        return self._send({
+            "media_id": media_id,
+            "url": f"http://mmbiz.qpic.cn/mmbiz_{found}/{media_id}/0?wx_fmt={found}",
+        })
+
     def draft_add(self, body: dict) -> None:
-        assert body["articles"][0]["thumb_media_id"]
+        if body["articles"][0].get("thumb_media_id") not in self.server.materials:
+            return self._error(40007, "invalid media_id")
         media_id = f"MEDIA_ID_{len(self.server.drafts) + 1}"
         self.server.drafts[media_id] = body["articles"][0]
         return self._send({"media_id": media_id})
@@ -304,7 +360,24 @@ class Handler(BaseHTTPRequestHandler):
         return self._send({"ip_list": ["101.226.103.0/25", "101.226.62.0/26"]})
 
 
+def _multipart(content_type: str, raw: bytes) -> dict:
+    """A multipart/form-data body as {field name: {"filename", "content_type", "data"}}."""
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + raw
+    )
+    fields = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        fields[name] = {
+            "filename": part.get_filename() or "",
+            "content_type": part.get_content_type(),
+            "data": part.get_payload(decode=True) or b"",
+        }
+    return fields
+
+
 ROUTES = {
+    "/cgi-bin/material/add_material": Handler.add_material,
     "/cgi-bin/getcallbackip": Handler.callback_ip,
     "/cgi-bin/draft/add": Handler.draft_add,
     "/cgi-bin/freepublish/submit": Handler.freepublish_submit,

@@ -35,6 +35,10 @@ MAX_BUDGET = Decimal("999999999999")
 MAX_CHANGE_PERCENT = Decimal("100000")
 MAX_KPI_WEIGHT = 1000
 TEXT_LIMIT = 200  # CharField(max_length=200): names, titles
+# Free texts (TextField) are bounded too, so a pasted novel is refused, not stored.
+DESCRIPTION_LIMIT = 5000
+STATEMENT_LIMIT = 1000
+REASON_LIMIT = 1000
 
 
 def _require(

@@ -12,6 +12,7 @@ from teams.models import TaskStatus, Team
 
 from ..models import KPI, Campaign, CampaignStatus, Gender, Goal, Milestone, Objective, Phase
 from ._validation import (
+    DESCRIPTION_LIMIT,
     MAX_BUDGET,
     TEXT_LIMIT,
     _audit,
@@ -53,8 +54,10 @@ def _clean_dates(values: dict) -> tuple[datetime.date, datetime.date]:
 
 def _validate_campaign(values: dict) -> dict:
     """The campaign's fields, checked together so every mistake is reported at once."""
-    name, _objective, (start, end), budget, (bands, gender, interests) = _collect_errors(
+    name, description, _objective, (start, end), budget, (bands, gender, interests) = (
+        _collect_errors(
         lambda: _clean_name(values.get("name")),
+        lambda: _text(values.get("description"), "description", DESCRIPTION_LIMIT),
         lambda: _check_choice(values.get("objective"), Objective, "objective"),
         lambda: _clean_dates(values),
         lambda: _decimal(values.get("budget", 0) or 0, "budget", maximum=MAX_BUDGET),
@@ -62,10 +65,10 @@ def _validate_campaign(values: dict) -> dict:
             values.get("target_age_bands"), values.get("target_gender") or Gender.ANY,
             values.get("target_interests"),
         ),
-    )
+    ))
     return {
         "name": name, "objective": values["objective"],
-        "description": values.get("description") or "", "budget": budget,
+        "description": description, "budget": budget,
         "start_date": start, "end_date": end, "target_age_bands": bands,
         "target_gender": gender, "target_interests": interests,
     }

@@ -16,6 +16,7 @@ from ._validation import (
     MAX_CHANGE_PERCENT,
     MAX_KPI_VALUE,
     MAX_KPI_WEIGHT,
+    STATEMENT_LIMIT,
     _audit,
     _check_choice,
     _collect_errors,
@@ -38,7 +39,7 @@ RATE_FIELDS = ("baseline", "target", "achieved")
 
 
 def _clean_goal(campaign: Campaign, statement: object, objective: object) -> tuple[str, str]:
-    statement = str(statement or "").strip()
+    statement = _text(statement, "statement", STATEMENT_LIMIT)
     if not statement:
         raise ValidationError({"statement": _("Say what the goal is.")})
     objective = objective or campaign.objective
@@ -256,11 +257,17 @@ def kpi_update(
 
 
 def kpi_record_achieved(
-    *, actor: AbstractBaseUser, kpi: KPI, achieved: object, rates_as_percent: bool = False
+    *, actor: AbstractBaseUser | None, kpi: KPI, achieved: object, rates_as_percent: bool = False
 ) -> KPI:
-    """Record the result a KPI reached (evaluation); allowed whatever the plan's state."""
+    """Record the result a KPI reached (evaluation); allowed whatever the plan's state.
+
+    ``actor=None`` is the evaluation job filling the result from the metric store at
+    each review (also for closed campaigns: that is when results matter for the
+    SMART check's "best earlier result").
+    """
     campaign = kpi.goal.campaign
-    _require_edit(actor, campaign)
+    if actor is not None:
+        _require_edit(actor, campaign)
     if rates_as_percent:
         achieved = _rates_from_percent(kpi.metric, {"achieved": achieved})["achieved"]
     value = _decimal(achieved, "achieved", required=False)

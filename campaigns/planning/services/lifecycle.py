@@ -23,8 +23,13 @@ from teams.services import task_create
 from ..models import Campaign, Phase, PhaseKind
 from ..models import CampaignStatus as S
 from ..smart import smart_check
-from ..transitions import CAMPAIGN_LIFECYCLE, next_step_by_dates
-from ._validation import TEXT_LIMIT, _audit, _require, _tasks_of
+from ..transitions import (
+    CAMPAIGN_LIFECYCLE,
+    date_refusal,
+    ended_refusal,
+    next_step_by_dates,
+)
+from ._validation import REASON_LIMIT, TEXT_LIMIT, _audit, _require, _tasks_of, _text
 from .timeline import _cancel_milestone_tasks
 
 # Who decides on a submitted plan: holders of ``campaign.approve`` in the team.
@@ -41,12 +46,14 @@ def approval_task_key(campaign: Campaign, approver_id: int) -> str:
 
 
 def campaign_submit(*, actor: AbstractBaseUser, campaign: Campaign, reason: str = "") -> Campaign:
-    """A draft goes to the team's managers for approval; the SMART check must not fail.
+    """A draft goes to the team's managers for approval; the SMART check must not fail
+    and the campaign's end date must not have passed.
 
     Each approver gets one task per submission (de-duplicated by
     ``approval_task_key``).
     """
     _require(actor, campaign.team_id, "campaign.submit", _("You may not submit this campaign."))
+    reason = _text(reason, "reason", REASON_LIMIT)
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if campaign.status != S.DRAFT:
@@ -55,6 +62,8 @@ def campaign_submit(*, actor: AbstractBaseUser, campaign: Campaign, reason: str 
             raise ValidationError({"to": _(
                 "This plan is already submitted and awaits a manager's decision."
             )})
+        if campaign.end_date < timezone.localdate():
+            raise ValidationError({"to": ended_refusal(campaign.end_date)})
         scorecard = smart_check(campaign)
         if scorecard.has_fail:
             raise ValidationError({"to": _(
@@ -109,18 +118,20 @@ def transitions_allowed(actor: AbstractBaseUser, campaign: Campaign) -> list[str
 
 def campaign_transition(
     *, actor: AbstractBaseUser | None, campaign: Campaign, to: str, reason: str = "",
-    expected_from: str | None = None,
+    expected_from: str | None = None, today: datetime.date | None = None,
 ) -> Campaign:
     """Move a campaign along its lifecycle; ``actor=None`` is the date-following job.
 
     Only moves declared in ``CAMPAIGN_LIFECYCLE`` happen, by the roles it names;
     the job only takes its automatic moves. Approving a plan (draft → planned)
-    needs a SMART check without failures. With ``expected_from`` the move only
+    needs a SMART check without failures and an end date not yet passed; nobody
+    starts a campaign before its start date (``transitions.date_refusal``). With ``expected_from`` the move only
     happens from that status, checked under the row lock: a campaign someone
-    paused meanwhile stays paused.
+    paused meanwhile stays paused. ``today`` is the date job's day (default: today).
     """
     if actor is None and expected_from is None:
         raise PermissionDenied(_("Automatic moves must name the status they start from."))
+    reason = _text(reason, "reason", REASON_LIMIT)
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().select_related("team").get(pk=campaign.pk)
         frm = campaign.status
@@ -131,6 +142,12 @@ def campaign_transition(
                 "The campaign's status changed meanwhile; reload the page and try again."
             )})
         CAMPAIGN_LIFECYCLE.check(actor=actor, team=campaign.team_id, source=frm, target=to)
+        refusal = date_refusal(
+            start_date=campaign.start_date, end_date=campaign.end_date, source=frm, target=to,
+            today=today or timezone.localdate(),
+        )
+        if refusal:
+            raise ValidationError({"to": refusal})
         if (frm, to) == (S.DRAFT, S.PLANNED) and smart_check(campaign).has_fail:
             raise ValidationError({"to": _(
                 "The plan cannot be approved while the SMART check fails."
@@ -203,7 +220,7 @@ def campaign_follow_dates(
         if step is None:
             return moved
         campaign = campaign_transition(
-            actor=None, campaign=campaign, to=step, expected_from=current,
+            actor=None, campaign=campaign, to=step, expected_from=current, today=today,
             reason=gettext_noop("Status follows the campaign's dates"),
         )
         if campaign.status != step:

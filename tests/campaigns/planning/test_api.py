@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from campaigns.planning.models import KPI, Campaign, CampaignStatus, Milestone, Phase
 from tests.campaigns.planning.factories import (
@@ -384,6 +385,8 @@ def test_admin_plans_approves_and_runs(api_as, team, users):
                     {"to": "planned"}, format="json").status_code == 200
     assert api.post("/api/v1/goals/", {"campaign": campaign.pk, "statement": "More"},
                     format="json").status_code == 201
+    # Nobody starts a campaign before its start date: here it has come.
+    Campaign.objects.filter(pk=campaign.pk).update(start_date=timezone.localdate())
     assert api.post(f"/api/v1/campaigns/{campaign.pk}/transition/",
                     {"to": "running"}, format="json").status_code == 200
     milestone = MilestoneFactory(phase=PhaseFactory(campaign=campaign))

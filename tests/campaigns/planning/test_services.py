@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from campaigns.planning import services
 from campaigns.planning.models import Campaign, CampaignStatus, Milestone, Phase, PhaseKind
@@ -300,6 +301,8 @@ def test_dates_never_move_drafts_or_paused(team, users):
     draft = spec_example(team, users["marketer"])
     assert services.campaign_follow_dates(campaign=draft, today=START + D(days=10)) == []
     paused = _planned_with_standard_plan(team, users)
+    # Nobody starts a campaign before its start date: here it has come.
+    Campaign.objects.filter(pk=paused.pk).update(start_date=timezone.localdate())
     services.campaign_transition(actor=users["manager"], campaign=paused, to="running")
     services.campaign_transition(actor=users["manager"], campaign=paused, to="paused")
     paused.refresh_from_db()

@@ -2,7 +2,7 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from campaigns.planning import services
 from campaigns.planning.models import Campaign, CampaignStatus
@@ -80,7 +80,9 @@ def test_who_may_make_each_move(team, users, source, target):
     outcomes = {}
     for actor in (*ROLES, SYSTEM):
         campaign = spec_example(team, users["marketer"])  # passes SMART: approvable
-        Campaign.objects.filter(pk=campaign.pk).update(status=source)
+        # Its start date has come, so the dates allow every move (test_lifecycle_dates.py).
+        Campaign.objects.filter(pk=campaign.pk).update(
+            status=source, start_date=timezone.localdate())
         campaign.refresh_from_db()
 
         outcome, reason = _try(campaign, None if actor == SYSTEM else users[actor],
