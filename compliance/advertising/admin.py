@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .checker.engine import REGEX_KINDS, regex_error
+from .checker.engine import regex_error
 from .models import (
     ContentCheck,
     FilingDocument,
@@ -44,16 +44,18 @@ _INVALID_REGEX = _("Not a valid regular expression: %(error)s")
 
 
 class TermForm(forms.ModelForm):
-    """A pattern term is compiled before it is saved: a broken one is a form error,
-    never a term the checker silently skips (S3.1.1). Model and fields come from the admin."""
+    """A pattern term is compiled (with its rule's word lists) before it is saved: a
+    broken one is a form error, never a term the checker silently skips (S3.1.1).
+    Model and fields come from the admin."""
 
     def clean(self):
         data = super().clean()
         text, kind = data.get("text"), data.get("kind")
-        if text and kind in REGEX_KINDS:
-            error = regex_error(text)
-            if error is not None:
-                self.add_error("text", _INVALID_REGEX % {"error": error})
+        if text and kind:
+            rule = data.get("rule") or getattr(self.instance, "rule", None)
+            problem = services.term_problem(rule=rule, text=text, kind=kind)
+            if problem is not None:
+                self.add_error("text", problem)
         return data
 
 

@@ -63,7 +63,10 @@ class CheckRequestSerializer(serializers.Serializer):
     # Length and platform are validated by the service so that API, UI and
     # the command line give the same messages.
     text = serializers.CharField(allow_blank=True, trim_whitespace=False)
-    platform = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    platform = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True,
+        help_text="A platform code, its Chinese or English name, or an alias (wechat, 微信, B站 …).",
+    )
     # Parsed by the service, exactly as on the command line ("false" is false).
     is_paid_promotion = PaidFlagField(required=False, default=False, allow_null=True)
     filing = FilingField(required=False, allow_null=True)
@@ -72,8 +75,15 @@ class CheckRequestSerializer(serializers.Serializer):
     )
 
 
+class PlatformUnderstoodSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
 class CheckResponseSerializer(serializers.Serializer):
     id = serializers.IntegerField()
+    # The catalogue platform the request's `platform` was understood as (null: none given).
+    platform = PlatformUnderstoodSerializer(allow_null=True)
     passed = serializers.BooleanField()
     ruleset_version = serializers.IntegerField()
     findings = FindingSerializer(many=True)
@@ -86,6 +96,9 @@ def _localised(record: dict) -> dict:
 
 class CheckViewSet(viewsets.ViewSet):
     """Check a text: `{"text", "platform", "is_paid_promotion"}` → `{"passed", "findings"}`.
+
+    `platform` may be a code, a Chinese or English name or an alias (wechat, 微信,
+    公众号, 抖音, 小红书, B站 …); the answer's `platform` says which one was understood.
 
     The check is stored (with the rule-set version) for the given `team`, or
     the caller's team when exactly one of their teams may run checks;
@@ -103,7 +116,8 @@ class CheckViewSet(viewsets.ViewSet):
             filing=data.get("filing"),
         )
         body = {
-            "id": check.pk, "passed": check.passed, "ruleset_version": check.ruleset_version,
+            "id": check.pk, "platform": services.platform_understood(check.platform),
+            "passed": check.passed, "ruleset_version": check.ruleset_version,
             "findings": [_localised(f) for f in check.findings], "exemptions": check.exemptions,
         }
         return Response(body, status=status.HTTP_200_OK)

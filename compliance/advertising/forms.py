@@ -15,6 +15,14 @@ from teams.models import Team
 from .models import FilingDocument, PromotionFiling
 
 
+class PlatformNameField(forms.ChoiceField):
+    """The catalogue as a choice, but any name or alias may be posted (微信, B站 …):
+    the service resolves it and says which platform it understood, or that it knows none."""
+
+    def valid_value(self, value: str) -> bool:
+        return True
+
+
 class CheckForm(forms.Form):
     """The checker page: any text, optionally for a platform and as paid promotion."""
 
@@ -22,10 +30,7 @@ class CheckForm(forms.Form):
         label=_("Text to check"), widget=forms.Textarea(attrs={"rows": 8}), strip=False,
         required=False,  # the service gives the message, the same as the API's
     )
-    platform = forms.ModelChoiceField(
-        label=_("Platform"), queryset=Platform.objects.none(), to_field_name="code",
-        required=False, empty_label=_("Any platform"),
-    )
+    platform = PlatformNameField(label=_("Platform"), required=False)
     is_paid_promotion = forms.BooleanField(label=_("Paid promotion"), required=False)
     filing = forms.ModelChoiceField(
         label=_("Filing"), queryset=PromotionFiling.objects.none(), required=False,
@@ -45,7 +50,10 @@ class CheckForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["platform"].queryset = platforms if platforms is not None else Platform.objects.all()
+        catalogue = platforms if platforms is not None else Platform.objects.all()
+        self.fields["platform"].choices = [
+            ("", _("Any platform")), *((p.code, p.name) for p in catalogue)
+        ]
         if filings is not None:
             self.fields["filing"].queryset = filings
         self.fields["team"].queryset = Team.objects.filter(pk__in=[t.pk for t in teams]).order_by(

@@ -46,11 +46,16 @@ class Detector(models.TextChoices):
 
 
 class TermKind(models.TextChoices):
+    """What a term of a rule is; patterns may name the rule's word lists as ``{name}``."""
+
     WORD = "word", _("Whole word")
     PREFIX = "prefix", _("Word prefix")
-    REGEX = "regex", _("Regular expression")
+    REGEX = "regex", _("Pattern (regular expression)")
+    POS = "pos", _("Word before a part of speech")
+    LEXICON = "lexicon", _("Word list entry")
     EXEMPT = "exempt", _("Exempt phrase")
-    EXEMPT_REGEX = "exempt_regex", _("Exempt regular expression")
+    EXEMPT_REGEX = "exempt_regex", _("Exempt pattern")
+    EXEMPT_POS = "exempt_pos", _("Exempt word before a part of speech")
 
 
 class RuleSet(models.Model):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import tomllib
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,8 @@ from teams.models import Team
 from teams.selectors import teams_where, user_can, user_can_anywhere
 from teams.services import audit_record
 
-from . import checker
+from . import checker, platform_names
+from .checker import shipped
 from .models import (
     ContentCheck,
     FilingDocument,
@@ -36,25 +36,16 @@ from .models import (
     TermKind,
 )
 
-DEFAULT_RULES_FILE = Path(__file__).resolve().parent / "rules" / "default.toml"
+DEFAULT_RULES_FILE = shipped.DEFAULT_RULES_FILE
 MAX_TEXT_LENGTH = 50_000
 OVERRIDE_REASON_MIN_LENGTH = 10
 
 
 # --- rule sets ----------------------------------------------------------------------
 
-def _parse_term(raw: str) -> tuple[str, str]:
-    if raw.startswith("re:"):
-        return raw[3:], TermKind.REGEX
-    if raw.endswith("*") and len(raw) > 1:
-        return raw[:-1], TermKind.PREFIX
-    return raw, TermKind.WORD
-
-
 def default_rules_data(path: Path = DEFAULT_RULES_FILE) -> list[dict[str, Any]]:
-    """The rule catalogue shipped in ``compliance/rules/default.toml``."""
-    with path.open("rb") as handle:
-        return tomllib.load(handle)["rule"]
+    """The rule catalogue shipped in ``compliance/advertising/rules/default.toml``."""
+    return shipped.load_rows(path)
 
 
 def _create_rule(ruleset: RuleSet, data: dict[str, Any], platforms: dict[str, Platform]) -> Rule:
@@ -68,16 +59,10 @@ def _create_rule(ruleset: RuleSet, data: dict[str, Any], platforms: dict[str, Pl
     scoped = [platforms[c] for c in data.get("platforms", []) if c in platforms]
     if scoped:
         rule.platforms.set(scoped)
-    terms = {}
-    for raw in data.get("terms", []):
-        text, kind = _parse_term(raw)
-        terms[(text, kind)] = Term(rule=rule, text=text, kind=kind)
-    note = data.get("exempt_note", "")
-    for raw in data.get("exempt", []):
-        text, kind = _parse_term(raw)
-        kind = TermKind.EXEMPT_REGEX if kind == TermKind.REGEX else TermKind.EXEMPT
-        terms[(text, kind)] = Term(rule=rule, text=text, kind=kind, note=note)
-    Term.objects.bulk_create(terms.values())
+    Term.objects.bulk_create(
+        Term(rule=rule, text=text, kind=kind, note=note)
+        for (text, kind), note in shipped.rule_terms(data).items()
+    )
     return rule
 
 
@@ -106,19 +91,6 @@ def ruleset_ensure_default(*, name: str = "default") -> RuleSet:
     return ruleset
 
 
-def _shipped_terms(data: dict[str, Any]) -> dict[tuple[str, str], str]:
-    """(text, kind) → note for the terms and exemptions of one rule of the data file."""
-    terms: dict[tuple[str, str], str] = {}
-    for raw in data.get("terms", []):
-        text, kind = _parse_term(raw)
-        terms[(text, str(kind))] = ""
-    for raw in data.get("exempt", []):
-        text, kind = _parse_term(raw)
-        kind = TermKind.EXEMPT_REGEX if kind == TermKind.REGEX else TermKind.EXEMPT
-        terms[(text, str(kind))] = data.get("exempt_note", "")
-    return terms
-
-
 def ruleset_reload_default(*, actor: AbstractBaseUser | None, name: str = "default") -> dict[str, int]:
     """Reset the shipped rules' words, patterns, exemptions, ``unless`` and params to the data file.
 
@@ -133,7 +105,7 @@ def ruleset_reload_default(*, actor: AbstractBaseUser | None, name: str = "defau
         ruleset = ruleset_ensure_default(name=name)
         for rule in Rule.objects.select_for_update().filter(ruleset=ruleset, code__in=data):
             row = data[rule.code]
-            wanted = _shipped_terms(row)
+            wanted = shipped.rule_terms(row)
             have = {(t.text, t.kind): t for t in rule.terms.all()}
             stale = [t.pk for key, t in have.items() if key not in wanted]
             counts["removed"] += len(stale)
@@ -183,6 +155,40 @@ def ruleset_bump_version(
     return ruleset
 
 
+def rule_word_lists(rule: Rule | None) -> set[str]:
+    """Names of the word lists a rule holds (what its patterns may write as ``{name}``)."""
+    if rule is None or rule.pk is None:
+        return set()
+    names = set()
+    for text in Term.objects.filter(rule=rule, kind=TermKind.LEXICON).values_list("text", flat=True):
+        parsed = checker.engine.parse_lexicon(text)
+        if parsed is not None:
+            names.add(parsed[0])
+    return names
+
+
+def term_problem(*, rule: Rule | None, text: str, kind: str) -> str | None:
+    """Why a term cannot be saved on ``rule``, in the user's language, or None when it can.
+
+    Patterns must compile with the rule's word lists filled in, word-list entries
+    read ``name: word``, part-of-speech terms ``anchor : tags``. Admin forms and
+    ``term_add`` both ask this, so a broken term is refused, never skipped later.
+    """
+    problem = checker.engine.term_error(text, kind, rule_word_lists(rule))
+    if problem is None:
+        return None
+    reason, detail = problem
+    if reason == "lexicon_syntax":
+        return _("Write a word list entry as “name: word” (the name in lower-case letters).")
+    if reason == "pos_syntax":
+        return _(
+            "Write “word : tags”, the tags being jieba part-of-speech tags such as a, v or n."
+        )
+    if reason == "unknown_list":
+        return _("This rule has no word list named “%(name)s”.") % {"name": detail}
+    return _("Not a valid regular expression: %(error)s") % {"error": detail}
+
+
 def term_add(
     *, actor: AbstractBaseUser | None, rule: Rule, text: str, kind: str = TermKind.WORD,
     note: str = "",
@@ -194,10 +200,9 @@ def term_add(
         raise ValidationError({"text": _("Enter the word or pattern.")})
     if kind not in TermKind.values:
         raise ValidationError({"kind": _("Unknown kind.")})
-    if kind in (TermKind.REGEX, TermKind.EXEMPT_REGEX):
-        error = checker.engine.regex_error(text)
-        if error is not None:
-            raise ValidationError({"text": _("Not a valid regular expression: %(error)s") % {"error": error}})
+    problem = term_problem(rule=rule, text=text, kind=kind)
+    if problem is not None:
+        raise ValidationError({"text": problem})
     with transaction.atomic():
         term, _created = Term.objects.update_or_create(
             rule=rule, text=text, kind=kind, defaults={"note": note, "enabled": True}
@@ -235,13 +240,41 @@ def rule_update(*, actor: AbstractBaseUser | None, rule: Rule, **changes: Any) -
 
 # --- checks -------------------------------------------------------------------------
 
+def platform_resolve(value: str) -> Platform | None:
+    """The catalogue platform ``value`` names: a code, a Chinese or English name, or a
+    common alias (wechat, 微信, 公众号 → WeChat Official Account; B站; 天猫 …).
+
+    Case, full-width forms, spaces and dots do not matter; None when nothing matches.
+    """
+    key = platform_names.name_key(value or "")
+    if not key:
+        return None
+    platforms = list(Platform.objects.all())
+    for platform in platforms:
+        if key in (
+            platform_names.name_key(platform.code), platform_names.name_key(platform.name_zh),
+            platform_names.name_key(platform.name_en),
+        ):
+            return platform
+    code = platform_names.alias_code(value)
+    return next((p for p in platforms if p.code == code), None)
+
+
+def platform_understood(platform: Platform | None) -> dict[str, str] | None:
+    """How the doors say which platform they checked for: code and name in the reader's language."""
+    if platform is None:
+        return None
+    return {"code": platform.code, "name": platform.name}
+
+
 def check_input_clean(
     *, text: Any, platform: Any = None
 ) -> tuple[str, Platform | None]:
     """Validate checker input the same way for API, UI and command line.
 
     Raises ValidationError with field errors: empty or over-long text, or a
-    platform code that is not in the catalogue (the message lists the known codes).
+    platform that is not in the catalogue by code, name or alias (the message
+    lists the known codes).
     """
     errors: dict[str, str] = {}
     if not isinstance(text, str) or not text.strip():
@@ -253,9 +286,8 @@ def check_input_clean(
     platform_obj = None
     if isinstance(platform, Platform):
         platform_obj = platform
-    elif platform not in (None, ""):
-        code = platform if isinstance(platform, str) else ""
-        platform_obj = Platform.objects.filter(code=code).first() if code else None
+    elif platform not in (None, "") and not (isinstance(platform, str) and not platform.strip()):
+        platform_obj = platform_resolve(platform) if isinstance(platform, str) else None
         if platform_obj is None:
             known = ", ".join(Platform.objects.order_by("sort_order", "code").values_list("code", flat=True))
             errors["platform"] = _("Unknown platform “%(code)s”. Known platforms: %(known)s.") % {

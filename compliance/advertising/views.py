@@ -73,7 +73,12 @@ def checker(request):
             else:
                 context.update(_check_context(request, check, own_text=True))
     else:
-        form = CheckForm(**form_kwargs)
+        # A link may name the platform as people write it (?platform=小红书).
+        initial = {}
+        platform = services.platform_resolve(request.GET.get("platform", ""))
+        if platform is not None:
+            initial["platform"] = platform.code
+        form = CheckForm(initial=initial, **form_kwargs)
     context["form"] = form
     if request.headers.get("HX-Request"):
         return render(request, "advertising/_check_result.html", context)

@@ -12,11 +12,13 @@ Two parts, no model download, no snownlp at run time:
    and complaint (为什么还不发货, 催) patterns are flags.
 2. A logistic regression over the distinct character 1-3-grams of the text
    plus the three rule features above (lexicon evidence, plain question,
-   complaint). Its weights, ``sentiment_data/ngram_lr.json``, are trained by
-   ``tools/train_sentiment.py`` on ~16,000 real Chinese reviews (snownlp's
-   MIT-licensed corpus, minus a 10 % held-out slice) and the training lines
-   of ``tests/compliance/risk/sentiment_labelled.jsonl`` (neutral lines as a
-   target of 0.5), then pruned.
+   complaint). Its weights, ``sentiment_data/ngram_lr.json``, are fitted with
+   scikit-learn by ``tools/train_sentiment.py`` (a development step: inference
+   reads the weights and needs neither scikit-learn nor snownlp) on ~16,000 real
+   Chinese reviews (snownlp's MIT-licensed corpus, minus a 10 % held-out slice),
+   the training lines of ``tests/compliance/risk/sentiment_labelled.jsonl`` and
+   the development part of the comment corpus (neutral lines as a target of
+   0.5), then pruned. The corpus's blind part is only ever scored.
 
 ``score`` is the model's probability of "positive"; a plain question keeps
 only part of its log-odds, so it lands in the neutral band unless it
@@ -29,7 +31,7 @@ import json
 import math
 import re
 import threading
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import ahocorasick
@@ -38,7 +40,9 @@ __all__ = [
     "NEGATIVE",
     "NEUTRAL",
     "POSITIVE",
+    "Scores",
     "SentimentResult",
+    "evaluate_corpus",
     "label_for_score",
     "score_sentiment",
     "score_text",
@@ -78,6 +82,13 @@ _QUESTION_RE = re.compile(
     r"|想问|是否|是.{1,8}还是|呢$|有什么|什么区别"
 )
 _INABILITY_RE = re.compile(r"[\u4e00-\u9fff]不[了上下满动开着到进住完清懂]")
+_TAIL_SPLIT = re.compile(r"[，。！？,.!?；;~～…]+|但是|可是|可惜|不过|就是|结果|只是|然而|但")
+_TAIL_STRIP = "，。！？,.!?；;~～… "
+# Praise said to complain: 好家伙, 我谢谢你啊, 真是…了, 佩服佩服, 也算是一种本事.
+_IRONY_RE = re.compile(
+    r"好家伙|呵呵|我谢谢|谢谢你[啊们]|真是[^，。！？]{1,10}了|佩服|服了|笑死|讽刺|真有你的|也算是|挺会"
+    r"|真行|好的很|厉害了|不愧是|堪比|感动|信了个|了个寂寞|长见识|开了眼界|大开眼界|可真是|真是太感谢"
+)
 _COMPLAINT_RE = re.compile(
     r"为什么|为啥|凭什么|到底|怎么还|怎么又|还不|还没(?:到|发|处理|动静|收到|回复|退)|催|等了"
 )
@@ -155,15 +166,29 @@ def ngram_features(lowered: str, longest: int = NGRAM_MAX) -> set[str]:
     return grams
 
 
+def _last_clause(lowered: str) -> str:
+    """The clause a comment ends on, after its last contrast word or clause break."""
+    parts = _TAIL_SPLIT.split(lowered.strip(_TAIL_STRIP))
+    return parts[-1] if parts else ""
+
+
 def rule_features(lowered: str, automaton: ahocorasick.Automaton) -> dict[str, float]:
-    """The lexicon + rules evidence, fed to the model next to the n-grams."""
+    """The lexicon + rules evidence, fed to the model next to the n-grams.
+
+    ``tail`` is the lexicon evidence of the last clause alone (a mixed review's
+    verdict usually comes last: 外观挺好，但是用两天就坏了); ``irony`` marks the
+    turns of phrase that praise in order to complain (好家伙, 我谢谢你啊, 真是…了).
+    """
     lexicon = _evidence(lowered, automaton)
     question = _QUESTION_RE.search(lowered) is not None
     complaint = _COMPLAINT_RE.search(lowered) is not None
+    tail = _evidence(_last_clause(lowered), automaton)
     return {
         "lexicon": max(-LEXICON_CLIP, min(LEXICON_CLIP, lexicon)),
         "question": float(question and not complaint),
         "complaint": float(complaint),
+        "tail": max(-LEXICON_CLIP, min(LEXICON_CLIP, tail)),
+        "irony": float(_IRONY_RE.search(lowered) is not None),
     }
 
 
@@ -223,11 +248,14 @@ def score_text(text: str) -> SentimentResult:
     return score_sentiment([text])[0]
 
 
-def log_odds(lowered: str, automaton: ahocorasick.Automaton) -> float:
+def log_odds(
+    lowered: str, automaton: ahocorasick.Automaton,
+    model: tuple[float, dict[str, float], dict[str, float]] | None = None,
+) -> float:
     """The model's log-odds of "positive" for an already lowercased text."""
-    bias, rule_weights, weights = _model
+    bias, rule_weights, weights = model or _model
     rules = rule_features(lowered, automaton)
-    z = bias + sum(rule_weights[name] * value for name, value in rules.items())
+    z = bias + sum(rule_weights.get(name, 0.0) * value for name, value in rules.items())
     get = weights.get
     for gram in ngram_features(lowered):
         z += get(gram, 0.0)
@@ -238,14 +266,23 @@ def log_odds(lowered: str, automaton: ahocorasick.Automaton) -> float:
 
 def score_sentiment(texts: list[str]) -> list[SentimentResult]:
     """Score each text: probability of positive in [0, 1] and a label (S3.2.1)."""
-    automaton = _get_automaton()
+    return _score(texts, _get_automaton(), None)
+
+
+def score_with(model: dict, texts: list[str]) -> list[SentimentResult]:
+    """``texts`` scored by a model given as the weight file's contents (training, checks)."""
+    weights = (model["bias"], model["rules"], model["ngrams"])
+    return _score(texts, _get_automaton(), weights)
+
+
+def _score(texts: list[str], automaton: ahocorasick.Automaton, model) -> list[SentimentResult]:
     results = []
     for text in texts:
         lowered = text.lower()
         if not ngram_features(lowered):
             results.append(SentimentResult(score=0.5, label=NEUTRAL))
             continue
-        z = max(-30.0, min(30.0, log_odds(lowered, automaton)))
+        z = max(-30.0, min(30.0, log_odds(lowered, automaton, model)))
         score = 1.0 / (1.0 + math.exp(-z))
         results.append(SentimentResult(score=round(score, 4), label=label_for_score(score)))
     return results
@@ -254,3 +291,75 @@ def score_sentiment(texts: list[str]) -> list[SentimentResult]:
 def training_rows(rows: list[dict]) -> list[dict]:
     """The labelled lines the model may learn from: all but every 5th, which stays held out."""
     return [row for i, row in enumerate(rows) if i % 5 != 4]
+
+
+# --- measuring it: the labelled comment corpus ---------------------------------------
+
+# Development and blind parts (``dev.jsonl``, ``blind.jsonl``; ``BLIND.sha256`` freezes
+# the blind one). One ``{"id", "text", "label", "kind"}`` per line.
+CORPUS_DIR = Path(__file__).resolve().parents[2] / "tests" / "compliance" / "risk" / "sentiment_corpus"
+CORPUS_PARTS = ("dev", "blind")
+
+
+def load_corpus(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Three-class accuracy and the negative class's precision and recall.
+
+    A "neutral" answer for a negative text is a miss, a "negative" answer for a
+    neutral or positive one a false alarm.
+    """
+
+    n: int
+    accuracy: float
+    negative_precision: float
+    negative_recall: float
+    by_kind: dict = field(default_factory=dict, hash=False, compare=False)
+
+    @classmethod
+    def of(cls, gold: list[str], predicted: list[str], kinds: list[str] | None = None) -> Scores:
+        pairs = list(zip(gold, predicted, strict=True))
+        tp = sum(g == p == NEGATIVE for g, p in pairs)
+        fp = sum(p == NEGATIVE and g != NEGATIVE for g, p in pairs)
+        fn = sum(g == NEGATIVE and p != NEGATIVE for g, p in pairs)
+        by_kind: dict[str, list[int]] = {}
+        for kind, (g, p) in zip(kinds or [], pairs, strict=False):
+            by_kind.setdefault(kind, [0, 0])
+            by_kind[kind][0] += int(g == p)
+            by_kind[kind][1] += 1
+        return cls(
+            n=len(pairs),
+            accuracy=sum(g == p for g, p in pairs) / len(pairs) if pairs else 0.0,
+            negative_precision=tp / (tp + fp) if tp + fp else 0.0,
+            negative_recall=tp / (tp + fn) if tp + fn else 0.0,
+            by_kind={k: tuple(v) for k, v in sorted(by_kind.items())},
+        )
+
+
+def corpus_scores(rows: list[dict]) -> Scores:
+    """How the shipped model labels ``rows`` against their labels."""
+    predicted = [r.label for r in score_sentiment([row["text"] for row in rows])]
+    return Scores.of(
+        [row["label"] for row in rows], predicted, [row.get("kind", "") for row in rows]
+    )
+
+
+def evaluate_corpus(directory: Path = CORPUS_DIR) -> dict[str, Scores]:
+    """Both parts of the comment corpus scored by the shipped model."""
+    return {part: corpus_scores(load_corpus(directory / f"{part}.jsonl")) for part in CORPUS_PARTS}
+
+
+def format_scores(name: str, scores: Scores) -> list[str]:
+    rows = [
+        f"{name}: {scores.n} comments, three-class accuracy {scores.accuracy:.3f}, "
+        f"negative precision {scores.negative_precision:.3f}, recall {scores.negative_recall:.3f}"
+    ]
+    if scores.by_kind:
+        rows.append("  right by kind: " + ", ".join(
+            f"{kind} {right}/{total}" for kind, (right, total) in scores.by_kind.items()
+        ))
+    return rows

@@ -20,14 +20,17 @@ from compliance.privacy.pii import resident_id_valid as resident_id_valid  # re-
 Span = tuple[int, int]
 
 # Any mention of a lottery (gates the prize-cap check).
-LOTTERY = re.compile(r"抽奖|开奖|中奖|抽取\s*\d*\s*[名位个]|抽\s*\d+\s*[名位个人]|幸运(用户|粉丝|观众)")
+_COUNT = r"(?:\d+|[一二三四五六七八九十两几]+)"
+LOTTERY = re.compile(
+    rf"抽奖|开奖|中奖|抽取\s*{_COUNT}?\s*[名位个]|抽\s*{_COUNT}\s*[名位个人]|幸运(用户|粉丝|观众)"
+)
 # A lottery being announced (PL-03): 中奖 alone is a warning or a winner list.
 LOTTERY_ANNOUNCED = re.compile(
-    r"抽奖|有奖(?:转发|评论|互动|活动|竞猜|征集)|抽取\s*\d*\s*[名位个]|抽\s*\d+\s*[名位个人]"
+    rf"抽奖|有奖(?:转发|评论|互动|活动|竞猜|征集)|抽取\s*{_COUNT}?\s*[名位个]|抽\s*{_COUNT}\s*[名位个人]"
     r"|幸运(?:用户|粉丝|观众)将获得"
 )
 LOTTERY_NOT_ANNOUNCED = re.compile(
-    r"恭喜[^。！？\n]{0,30}(?:中奖|获奖|中签)|中奖名单|获奖名单|开奖结果|中奖结果"
+    r"恭喜[^。！？\n]{0,30}(?:中奖|获奖|中签)|中奖名单|获奖名单|开奖结果|中奖结果|抽奖结果"
     r"|防诈骗|谨防|警惕|不要相信|切勿相信|诈骗"
 )
 LOTTERY_INVITE = re.compile(r"参与|参加|转发|关注|评论|点赞|留言|赢取|送出|抽取|即可获得")

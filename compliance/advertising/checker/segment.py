@@ -18,6 +18,7 @@ jieba.setLogLevel(logging.WARNING)
 _lock = threading.Lock()
 _tokenizer: jieba.Tokenizer | None = None
 _taught: set[str] = set()
+_cuts: dict[str, frozenset[int]] = {}
 
 
 def tokenizer() -> jieba.Tokenizer:
@@ -43,6 +44,8 @@ def teach_words(words: Iterable[str]) -> None:
                 tk.add_word(word)
                 _taught.add(word)
         _taught.intersection_update(wanted | _taught)
+        _first_words.clear()  # the taught words change how windows segment
+        _cuts.clear()
 
 
 _ALNUM = re.compile(r"[a-zA-Z0-9]")
@@ -73,11 +76,86 @@ def crosses_word(text: str, pos: int, reach: int = 8) -> bool:
     return False
 
 
+def _window_cuts(window: str) -> frozenset[int]:
+    """Offsets in ``window`` where jieba puts a word boundary (a small cache: the
+    same phrases recur across posts)."""
+    cuts = _cuts.get(window)
+    if cuts is None:
+        pos, found = 0, {0}
+        for token in tokenizer().cut(window, HMM=False):
+            pos += len(token)
+            found.add(pos)
+        cuts = frozenset(found)
+        if len(_cuts) >= _FIRST_WORDS_KEPT:
+            _cuts.clear()
+        _cuts[window] = cuts
+    return cuts
+
+
 def boundaries(text: str, lo: int, hi: int) -> set[int]:
     """Offsets in ``text`` where jieba puts a word boundary, within [lo, hi]."""
-    cuts = {lo, hi}
-    pos = lo
-    for token in tokenizer().cut(text[lo:hi], HMM=False):
-        pos += len(token)
-        cuts.add(pos)
-    return cuts
+    return {lo + cut for cut in _window_cuts(text[lo:hi])} | {lo, hi}
+
+
+# --- parts of speech ---------------------------------------------------------------
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+_LETTERS = re.compile(r"[A-Za-z]+")
+_DIGITS = re.compile(r"[0-9]+")
+_FIRST_WORD_REACH = 6
+_tags: dict[str, str] | None = None
+_first_words: dict[str, str] = {}
+_FIRST_WORDS_KEPT = 8192
+
+
+def word_tags() -> dict[str, str]:
+    """jieba's dictionary part-of-speech tags (the ones ``jieba.posseg`` tags with)."""
+    global _tags
+    if _tags is None:
+        tk = tokenizer()
+        with _lock:
+            if _tags is None:
+                import jieba.posseg
+
+                _tags = jieba.posseg.POSTokenizer(tk).word_tag_tab
+    return _tags
+
+
+def _first_cjk_word(window: str) -> str:
+    word = _first_words.get(window)
+    if word is None:
+        tk = tokenizer()
+        dag = tk.get_DAG(window)
+        route: dict[int, tuple[float, int]] = {}
+        tk.calc(window, dag, route)
+        word = window[: route[0][1] + 1]
+        if len(_first_words) >= _FIRST_WORDS_KEPT:
+            _first_words.clear()
+        _first_words[window] = word
+    return word
+
+
+def next_word(text: str, pos: int) -> tuple[str, str] | None:
+    """The word jieba would cut at ``pos`` and its dictionary tag, or None at a boundary.
+
+    Letters are one word tagged ``eng`` and digits one tagged ``m``, as jieba
+    tags them; a word jieba was taught (a rule term) or does not know is ``x``.
+    Only the few characters after ``pos`` are segmented.
+    """
+    m = _CJK.match(text, pos, pos + _FIRST_WORD_REACH)
+    if m is not None:
+        word = _first_cjk_word(m.group())
+        return word, word_tags().get(word, "x")
+    m = _LETTERS.match(text, pos)
+    if m is not None:
+        return m.group(), "eng"
+    m = _DIGITS.match(text, pos)
+    if m is not None:
+        return m.group(), "m"
+    return None
+
+
+def ends_word(text: str, start: int, end: int, reach: int = 4) -> bool:
+    """Whether jieba, segmenting from ``start``, ends a word at ``end`` (最好 in 最好冷藏,
+    not in 最好看). Only ``reach`` characters past ``end`` are looked at."""
+    return end - start in _window_cuts(text[start:end + reach])

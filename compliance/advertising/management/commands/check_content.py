@@ -1,7 +1,8 @@
 """Check texts from a JSONL file: ``manage.py check_content --jsonl FILE`` (S3.1.1).
 
-Each input line is ``{"text", "platform", "is_paid_promotion"}``; each output
-line is the result for the input line of the same number, in order. A line
+Each input line is ``{"text", "platform", "is_paid_promotion"}`` (``platform`` a
+code, a name or an alias: 微信, 小红书, B站 …); each output line is the result for
+the input line of the same number, in order, with the ``platform`` understood. A line
 that cannot be read (not UTF-8, not JSON, blank, a bad field) gives
 ``{"line": n, "error": ...}`` and the rest go on, so output line n is always
 about input line n. Lines are decoded one by one (``utf-8-sig``, so a byte
@@ -43,6 +44,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc}") from exc
         language = options["language"] or translation.get_language() or "zh-hans"
+        self._platforms: dict[str, object] = {}
         failed = 0
         with translation.override(language):
             try:
@@ -72,12 +74,19 @@ class Command(BaseCommand):
             return {"line": number, "error": f"invalid JSON: {exc.msg}"}
         if not isinstance(item, dict):
             return {"line": number, "error": "expected a JSON object"}
+        raw_platform = item.get("platform")
+        if isinstance(raw_platform, str) and raw_platform.strip():
+            # One look-up per distinct name in the file, not per line.
+            if raw_platform not in self._platforms:
+                self._platforms[raw_platform] = services.platform_resolve(raw_platform)
+            raw_platform = self._platforms[raw_platform] or raw_platform
         try:
-            text, platform = services.check_input_clean(
-                text=item.get("text"), platform=item.get("platform")
-            )
+            text, platform = services.check_input_clean(text=item.get("text"), platform=raw_platform)
             paid = services.paid_flag_clean(item.get("is_paid_promotion"))
         except ValidationError as exc:
             return {"line": number, "error": exc.message_dict}
         result = checker.check_text(text, platform=platform, is_paid_promotion=paid, rules=rules)
-        return {"line": number, **result.to_dict(language)}
+        return {
+            "line": number, "platform": services.platform_understood(platform),
+            **result.to_dict(language),
+        }
