@@ -498,14 +498,23 @@ def account_mark_needs_reconnection(
 
 
 def account_record_sync(*, account: PlatformAccount, token_expires_at=None) -> None:
-    """Remember a successful call: the connection works."""
-    account.last_sync_at = timezone.now()
-    account.needs_reconnection = False
-    fields = ["last_sync_at", "needs_reconnection"]
-    if token_expires_at is not None:
-        account.token_expires_at = token_expires_at
-        fields.append("token_expires_at")
-    account.save(update_fields=fields)
+    """Remember a successful call: the connection works.
+
+    A routine success is a heartbeat, written without a history row (a pull every
+    few minutes would otherwise bury the account's real changes); a success that
+    clears a reconnection flag or brings a new token expiry is a change and is
+    saved with its history."""
+    changes = {"last_sync_at": timezone.now()}
+    if token_expires_at is not None and token_expires_at != account.token_expires_at:
+        changes["token_expires_at"] = token_expires_at
+    if account.needs_reconnection:
+        changes["needs_reconnection"] = False
+    for field, value in changes.items():
+        setattr(account, field, value)
+    if len(changes) == 1:
+        PlatformAccount.objects.filter(pk=account.pk).update(**changes)
+    else:
+        account.save(update_fields=list(changes))
 
 
 def account_request_health_check(

@@ -69,3 +69,28 @@ class SlotAdmin(admin.ModelAdmin):
     list_select_related = ["account__platform", "plan", "item", "team"]
     date_hierarchy = "starts_at"
     raw_id_fields = ["plan", "account", "item"]
+
+
+@admin.register(PublicationAttempt)
+class PublicationAttemptAdmin(admin.ModelAdmin):
+    """Every call to a platform, across publications: the place to look when one
+    platform starts failing. Written only by the publishing services."""
+
+    list_display = ["publication", "number", "started_at", "finished_at", "outcome",
+                    "error_kind", "error_code", "retried_by"]
+    list_filter = ["outcome", "error_kind", "publication__account__platform",
+                   "publication__team"]
+    search_fields = ["publication__item__title", "publication__external_id", "error_code"]
+    list_select_related = ["publication__item", "publication__account__platform", "retried_by"]
+    date_hierarchy = "started_at"
+    readonly_fields = ["publication", "number", "started_at", "finished_at", "outcome",
+                       "error_kind", "error_code", "retried_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,10 +1,12 @@
 """Two runs on one publication at the same time: only one calls the platform.
 
 Two real processes, as two workers (or a duplicate delivery) would be, on one
-SQLite file with the production settings (WAL, ``BEGIN IMMEDIATE``): the test
-database is copied to a file, each process runs ``publication_publish`` on the
-same row through the sandbox connector with a slow round trip, and the file
-tells what happened.
+database. On SQLite the test database is copied to a file opened with the
+production settings (WAL, ``BEGIN IMMEDIATE``); on PostgreSQL both processes
+connect to the test database itself, whose rows this transactional test has
+committed. Each process runs ``publication_publish`` on the same row through
+the sandbox connector with a slow round trip, and the database tells what
+happened.
 """
 
 import json
@@ -14,12 +16,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
 
 from campaigns.content.models import ContentStatus as C
 from campaigns.publishing.models import PublicationStatus as P
+from platforms.models import SandboxPost
 from tests.conftest import restore_data_migrations
 
 from .factories import approved_item, publication, steer_sandbox
@@ -31,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[3]
 WORKER = """
 import json, os, sys, time
 from pathlib import Path
+from urllib.parse import quote
 import django
 django.setup()
 from campaigns.publishing import services
@@ -51,19 +56,23 @@ def platform_catalogue(transactional_db):
     restore_data_migrations()
 
 
-def _copy_database(folder: Path) -> Path:
-    target = folder / "shared.sqlite3"
+def _shared_database_url(folder: Path) -> str:
+    """Where both worker processes find the rows this test wrote."""
     connection.ensure_connection()
-    with sqlite3.connect(target) as copy:
-        connection.connection.backup(copy)
-    return target
+    if connection.vendor == "sqlite":
+        target = folder / "shared.sqlite3"
+        with sqlite3.connect(target) as copy:
+            connection.connection.backup(copy)
+        return f"sqlite:///{target}"
+    db = connection.settings_dict
+    credentials = db["USER"] + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
+    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def _race(pub_id: int, folder: Path, delays: tuple[float, float]) -> list[str]:
-    database = _copy_database(folder)
     env = {
         **os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "EMBEDDED": "true",
-        "VAR_DIR": str(folder / "var"), "DATABASE_URL": f"sqlite:///{database}",
+        "VAR_DIR": str(folder / "var"), "DATABASE_URL": _shared_database_url(folder),
         "CELERY_TASK_ALWAYS_EAGER": "true",
     }
     workers = [
@@ -87,6 +96,10 @@ def _race(pub_id: int, folder: Path, delays: tuple[float, float]) -> list[str]:
 
 
 def _outcome(folder: Path, pub) -> tuple[int, str, int]:
+    if connection.vendor != "sqlite":
+        pub.refresh_from_db()
+        posts = SandboxPost.objects.filter(client_key=str(pub.idempotency_key)).count()
+        return posts, pub.status, pub.attempts
     with sqlite3.connect(folder / "shared.sqlite3") as db:
         posts = db.execute(
             "SELECT COUNT(*) FROM platforms_sandboxpost WHERE client_key = ?",
