@@ -509,8 +509,8 @@ def account_record_sync(*, account: PlatformAccount, token_expires_at=None) -> N
         changes["token_expires_at"] = token_expires_at
     if account.needs_reconnection:
         changes["needs_reconnection"] = False
-    for field, value in changes.items():
-        setattr(account, field, value)
+    for name, value in changes.items():
+        setattr(account, name, value)
     if len(changes) == 1:
         PlatformAccount.objects.filter(pk=account.pk).update(**changes)
     else:
