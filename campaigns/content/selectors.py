@@ -189,6 +189,8 @@ class ItemActions:
     review: bool
     override: bool
     withdraw: bool
+    # Put on the calendar (the publishing app's schedule page): approved, may publish.
+    schedule: bool = False
 
 
 def item_actions(user: AbstractBaseUser, item: ContentItem, *, own: bool | None = None) -> ItemActions:
@@ -206,4 +208,5 @@ def item_actions(user: AbstractBaseUser, item: ContentItem, *, own: bool | None 
         review=item.status == S.IN_REVIEW and S.APPROVED in targets and not own,
         override=not own and user_can(user, item.team_id, "compliance.override"),
         withdraw=S.WITHDRAWN in targets,
+        schedule=item.status == S.APPROVED and S.SCHEDULED in targets,
     )

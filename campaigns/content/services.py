@@ -29,6 +29,7 @@ from compliance.advertising.models import ContentCheck, FindingOverride, Promoti
 from compliance.advertising.selectors import filing_valid_for
 from compliance.advertising.services import MAX_TEXT_LENGTH, content_check_run, finding_override
 from platforms.connectors import PublishContent
+from platforms.connectors.wechat_official_account import COVER_MAX_BYTES, COVER_TYPES
 from platforms.models import PlatformAccount
 from platforms.selectors import account_can_publish
 from teams.models import Team
@@ -62,6 +63,10 @@ EXPIRABLE = frozenset({S.DRAFT, S.IN_REVIEW, S.CHANGES_REQUESTED})
 
 # A time "now" computed by the caller is a few moments old when it arrives here.
 PAST_GRACE = datetime.timedelta(minutes=1)
+
+# A WeChat Official Account article goes out with a cover (its thumb_media_id):
+# the connector uploads the item's first picture WeChat takes as image material.
+WECHAT_OA = "wechat_oa"
 
 # Sources whose right of use rests on a record: the licence or authorisation.
 NEEDS_LICENCE = frozenset({MediaSource.LICENSED, MediaSource.AUTHORISED, MediaSource.USER_GENERATED})
@@ -160,6 +165,23 @@ def _account_errors(accounts: Iterable[PlatformAccount], on_date: datetime.date)
     return errors
 
 
+def takes_as_wechat_cover(asset: MediaAsset) -> bool:
+    """Whether WeChat takes this file as an article cover (its image material rules)."""
+    return asset.content_type in COVER_TYPES.values() and asset.size <= COVER_MAX_BYTES
+
+
+def _cover_errors(
+    item: ContentItem, accounts: Iterable[PlatformAccount], media: list[MediaAsset]
+) -> list[str]:
+    if item.kind != ContentKind.ARTICLE or any(takes_as_wechat_cover(m) for m in media):
+        return []
+    return [
+        _("An article on %(account)s needs a cover: attach a JPEG or PNG picture of at "
+          "most 10 MB.") % {"account": str(account)}
+        for account in accounts if account.platform.code == WECHAT_OA
+    ]
+
+
 def _filing_errors(
     item: ContentItem, accounts: Iterable[PlatformAccount], on_date: datetime.date
 ) -> list[str]:
@@ -178,11 +200,13 @@ def _filing_errors(
 def _gate_errors(
     item: ContentItem, accounts: list[PlatformAccount], on_date: datetime.date
 ) -> dict[str, list[str]]:
-    """Why the item may not go out on ``accounts`` on ``on_date``: accounts, media, filing."""
+    """Why the item may not go out on ``accounts`` on ``on_date``: accounts, media (an
+    expired licence, a WeChat article without a cover), filing."""
     errors: dict[str, list[str]] = {}
+    media = list(item.media.all())
     for key, found in (
         ("accounts", _account_errors(accounts, on_date)),
-        ("media", _media_errors(item.media.all(), on_date)),
+        ("media", _media_errors(media, on_date) + _cover_errors(item, accounts, media)),
         ("filing", _filing_errors(item, accounts, on_date)),
     ):
         if found:
@@ -246,8 +270,9 @@ def content_item_check_schedulable(
     reason found: the item holds an approval (approved, or scheduled, failed or
     unknown after one), ``at`` is aware and not in the past, every account is
     one of the item's target accounts and can publish on ``at``'s day (team
-    time zone), every media licence is valid that day, and a paid item has a
-    filing valid for each account's platform that day.
+    time zone), every media licence is valid that day, an article for a WeChat
+    Official Account has a cover picture, and a paid item has a filing valid for
+    each account's platform that day.
     """
     errors: dict[str, list[str]] = {}
     if item.status not in SCHEDULABLE:
@@ -768,7 +793,8 @@ def content_item_submit(*, actor: AbstractBaseUser, item: ContentItem) -> Conten
     """Send a draft (or an item with changes requested) to review (S3.1.2).
 
     Refused, with every reason at once: no target account, an account that
-    cannot publish on the planned day, media whose licence ends before it, paid
+    cannot publish on the planned day, media whose licence ends before it, an
+    article for a WeChat Official Account without a cover picture ("media"), paid
     content without a filing for a platform, a planned time already past, and
     blocking findings of the compliance checker not overridden by a reviewer
     ("compliance"). The checks are stored (linked to the item) even when the

@@ -194,6 +194,13 @@ class Publication(models.Model):
         """Why it failed or is unknown, translated; empty when nothing went wrong."""
         return error_summary(self.error_kind, self.error_code)
 
+    @property
+    def error_label(self) -> str:
+        """The reason in a few words (a calendar entry), translated; empty when none."""
+        if self.error_kind not in ErrorKind.values:
+            return ""
+        return str(ErrorKind(self.error_kind).label)
+
 
 class AttemptOutcome(models.TextChoices):
     PUBLISHED = "published", _("Published")

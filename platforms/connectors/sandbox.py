@@ -18,6 +18,11 @@ the benchmark):
   ``OutcomeUnknownError`` (the answer was lost);
 - ``{"fail": "rate_limited" | "auth" | "permanent"}`` — every call raises the
   transient, auth or permanent error;
+- ``{"fail": "refuse_post"}`` — publish raises ``PermanentConnectorError`` (the
+  platform's review refuses the post); every other call works;
+- ``{"fail": "no_answer"}`` — publish loses its answer before anything is posted
+  (``OutcomeUnknownError``) and lookups answer "pending": the platform never
+  says what became of the post, so its outcome stays open for a person;
 - ``{"fail": "reply_window_closed"}`` — replies raise ``ReplyWindowClosedError``;
 - ``{"latency_ms": N}`` — a publish takes N ms, half before the post is
   written and half after, as a real round trip does.
@@ -95,9 +100,11 @@ FAIL_RATE_LIMITED = "rate_limited"
 FAIL_AUTH = "auth"
 FAIL_PERMANENT = "permanent"
 FAIL_REPLY_WINDOW_CLOSED = "reply_window_closed"
+FAIL_REFUSE_POST = "refuse_post"
+FAIL_NO_ANSWER = "no_answer"
 FAIL_MODES = (
     FAIL_TIMEOUT_BEFORE_POST, FAIL_TIMEOUT_AFTER_POST, FAIL_RATE_LIMITED, FAIL_AUTH,
-    FAIL_PERMANENT, FAIL_REPLY_WINDOW_CLOSED,
+    FAIL_PERMANENT, FAIL_REPLY_WINDOW_CLOSED, FAIL_REFUSE_POST, FAIL_NO_ANSWER,
 )
 # Failures every call raises, and the older "sandbox_fail" names of them.
 EVERY_CALL = {
@@ -169,8 +176,12 @@ class SandboxConnector(Connector):
         self._maybe_fail(mode)
         if not (content.title.strip() or content.body.strip()):
             raise PermanentConnectorError("Sandbox refuses an empty post.", code="sandbox-empty")
+        if mode == FAIL_REFUSE_POST:
+            raise PermanentConnectorError(
+                "Sandbox simulated the platform refusing the post.", code="sandbox-refused"
+            )
         time.sleep(self.latency / 2)
-        if mode == FAIL_TIMEOUT_BEFORE_POST:
+        if mode in (FAIL_TIMEOUT_BEFORE_POST, FAIL_NO_ANSWER):
             raise OutcomeUnknownError(
                 "Sandbox simulated a timeout before the post was made.", code="sandbox-timeout"
             )
@@ -198,6 +209,8 @@ class SandboxConnector(Connector):
         """The earliest sandbox post with this client key (else the pending ref, else the
         title since ``since``); read-only."""
         self._maybe_fail()
+        if self.fail_mode == FAIL_NO_ANSWER:
+            return PublicationLookup(state="pending")
         posts = self._posts()
         if client_key:
             posts = posts.filter(client_key=client_key[:64])

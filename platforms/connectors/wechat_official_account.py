@@ -5,6 +5,9 @@ Follows the public API documentation (developers.weixin.qq.com/doc/offiaccount):
 - ``POST /cgi-bin/stable_token`` — access_token from appid + secret (in the body,
   never in a URL), valid ``expires_in`` seconds; cached (Django cache, shared by
   workers) until shortly before expiry;
+- ``POST /cgi-bin/material/add_material?type=image`` (multipart, field ``media``)
+  stores the article's cover as permanent material; its ``media_id`` is the
+  article's ``thumb_media_id``;
 - ``POST /cgi-bin/draft/add`` then ``POST /cgi-bin/freepublish/submit`` to publish,
   ``POST /cgi-bin/freepublish/get`` to learn the article URL;
   ``POST /cgi-bin/freepublish/batchget`` lists what was published (lookups);
@@ -30,7 +33,16 @@ included, is permanent.
 ``publish``: a timeout, a reset connection, a 5xx or an unreadable answer
 raises ``OutcomeUnknownError`` and ``lookup_publication`` settles it. The
 same goes for the two reply calls. A draft that may or may not have been added
-is harmless (nobody reads drafts), so ``draft/add`` failing in transit is transient.
+is harmless (nobody reads drafts), so ``draft/add`` failing in transit is transient;
+so is a cover upload (a spare image in the material library publishes nothing).
+
+The cover is the first picture of the content WeChat takes as image material
+(JPEG, PNG, GIF or BMP of at most 10 MB): a storage name of
+``PublishContent.extra["media_files"]``, else a ``media_urls`` entry (a URL of
+the project's storage is read from it, another http(s) URL is downloaded). An
+``extra["thumb_media_id"]`` given by the caller is used as is. The cover is
+uploaded at most once per ``publish`` call and remembered with the draft, so a
+later attempt for the same publication reuses it.
 
 The access_token is cached encrypted with the credentials' Fernet keys
 (``platforms.crypto``), so the cache (Redis in production) never holds it in clear.
@@ -43,12 +55,16 @@ submits anew.
 import datetime
 import hashlib
 import logging
+import posixpath
 import zoneinfo
 from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import unquote, urlparse
 
 import requests
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import ngettext
 
@@ -108,6 +124,29 @@ PUBLISH_DONE = 0
 PUBLISHING = 1
 # How long a publication's draft and publish job are remembered.
 PUBLISH_MEMO_SECONDS = 7 * 24 * 3600
+# Image material WeChat takes (material/add_material?type=image): these formats, 10 MB.
+COVER_TYPES = {
+    "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif",
+    "bmp": "image/bmp",
+}
+COVER_MAX_BYTES = 10 * 1024 * 1024
+# draft/add: the thumb_media_id names no material (deleted from the library).
+INVALID_MEDIA_ID = 40007
+
+
+@dataclass(frozen=True)
+class Cover:
+    """The picture uploaded as an article's cover."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+def _cover_type(name: str) -> str:
+    """The image type WeChat takes for a file of this name, or "" (by its extension)."""
+    extension = posixpath.splitext(name)[1].lstrip(".").lower()
+    return COVER_TYPES.get(extension, "")
 
 
 def _errcode(data: dict) -> int | str:
@@ -208,14 +247,15 @@ class WeChatOfficialAccountConnector(Connector):
 
     # -- HTTP ------------------------------------------------------------------
     def _send(
-        self, method: str, path: str, *, params=None, json=None, mutating: bool = False
+        self, method: str, path: str, *, params=None, json=None, files=None,
+        mutating: bool = False,
     ) -> dict:
         """One HTTP exchange, its failures typed (``mutating``: the call changes WeChat)."""
         url = self.base_url + path
         failure: ConnectorError | None = None
         try:
             response = self.session.request(
-                method, url, params=params, json=json, timeout=self.timeout
+                method, url, params=params, json=json, files=files, timeout=self.timeout
             )
         except requests.RequestException as exc:
             # Raised outside this block: the requests exception names the URL,
@@ -258,27 +298,30 @@ class WeChatOfficialAccountConnector(Connector):
         return PermanentConnectorError(message, code=code)
 
     def _call(
-        self, method: str, path: str, *, payload: dict | None = None, mutating: bool = False
+        self, method: str, path: str, *, payload: dict | None = None, mutating: bool = False,
+        query: dict | None = None, files: dict | None = None, once: bool = False,
     ) -> dict:
         """An authenticated call; on an invalid token the token is renewed once.
 
-        A read is then repeated. A call that changes WeChat is not: it was
-        refused, so nothing happened, and the caller's next attempt (a
-        ``TransientConnectorError``) uses the new token — the platform's
-        endpoint is still asked at most once per call.
+        A read is then repeated. A call that changes WeChat is not (nor one
+        asked ``once``): it was refused, so nothing happened, and the caller's
+        next attempt (a ``TransientConnectorError``) uses the new token — the
+        platform's endpoint is still asked at most once per call. ``files``
+        sends a multipart body instead of ``payload``.
         """
         for attempt in (1, 2):
             token = self.access_token(refresh=attempt == 2)
             data = self._send(
-                method, path, params={"access_token": token},
-                json=payload if method == "POST" else None, mutating=mutating,
+                method, path, params={"access_token": token, **(query or {})},
+                json=payload if method == "POST" and files is None else None, files=files,
+                mutating=mutating,
             )
             errcode = _errcode(data)
             if not errcode:
                 return data
             if errcode in TOKEN_ERRORS and attempt == 1:
                 cache.delete(self._cache_key)
-                if mutating:
+                if mutating or once:
                     self.access_token(refresh=True)
                     raise TransientConnectorError(
                         f"WeChat refused an expired token (errcode {errcode}); renewed, "
@@ -290,22 +333,6 @@ class WeChatOfficialAccountConnector(Connector):
 
     # -- publishing ------------------------------------------------------------
     def publish(self, content: PublishContent) -> PublishResult:
-        thumb = content.extra.get("thumb_media_id")
-        if not thumb:
-            raise PermanentConnectorError(
-                "WeChat articles need a cover image uploaded as permanent material "
-                "(extra['thumb_media_id'])."
-            )
-        article = {
-            "title": content.title[:64],
-            "author": content.author[:16],
-            "digest": content.summary[:120],
-            "content": content.body,
-            "content_source_url": content.source_url,
-            "thumb_media_id": thumb,
-            "need_open_comment": 1,
-            "only_fans_can_comment": 0,
-        }
         memo_key = self._publish_memo_key(content)
         memo = cache.get(memo_key) or {}
         media_id = memo.get("media_id")
@@ -314,11 +341,7 @@ class WeChatOfficialAccountConnector(Connector):
             # WeChat already holds a job for this publication: report it, never submit again.
             return self._publish_status(publish_id, memo_key)
         if not media_id:
-            draft = self._call("POST", "/cgi-bin/draft/add", payload={"articles": [article]})
-            media_id = draft.get("media_id")
-            if not media_id:
-                raise PermanentConnectorError("WeChat draft/add returned no media_id.")
-            cache.set(memo_key, {"media_id": media_id}, timeout=PUBLISH_MEMO_SECONDS)
+            media_id = self._add_draft(content, memo_key, memo)
         # The one call that publishes: made once; a lost answer is OutcomeUnknownError.
         submitted = self._call(
             "POST", "/cgi-bin/freepublish/submit", payload={"media_id": media_id}, mutating=True
@@ -331,6 +354,121 @@ class WeChatOfficialAccountConnector(Connector):
             timeout=PUBLISH_MEMO_SECONDS,
         )
         return self._publish_status(publish_id, memo_key)
+
+    def _add_draft(self, content: PublishContent, memo_key: str, memo: dict) -> str:
+        """The draft's media_id, its cover uploaded first unless given or remembered."""
+        thumb = str(content.extra.get("thumb_media_id") or "")
+        uploaded = False
+        if not thumb:
+            thumb = str(memo.get("thumb_media_id") or "")
+        if not thumb:
+            cover = self._cover(content)
+            if cover is None:
+                raise PermanentConnectorError(
+                    "WeChat articles need a cover: a JPEG, PNG, GIF or BMP picture of at "
+                    "most 10 MB among the media, or extra['thumb_media_id']."
+                )
+            thumb = self._upload_cover(cover)
+            uploaded = True
+            cache.set(memo_key, {"thumb_media_id": thumb}, timeout=PUBLISH_MEMO_SECONDS)
+        article = {
+            "title": content.title[:64],
+            "author": content.author[:16],
+            "digest": content.summary[:120],
+            "content": content.body,
+            "content_source_url": content.source_url,
+            "thumb_media_id": thumb,
+            "need_open_comment": 1,
+            "only_fans_can_comment": 0,
+        }
+        try:
+            draft = self._call("POST", "/cgi-bin/draft/add", payload={"articles": [article]})
+        except PermanentConnectorError as exc:
+            if exc.code == INVALID_MEDIA_ID and not uploaded:
+                # A remembered cover deleted from the library: the next attempt uploads anew.
+                cache.delete(memo_key)
+            raise
+        media_id = draft.get("media_id")
+        if not media_id:
+            raise PermanentConnectorError("WeChat draft/add returned no media_id.")
+        cache.set(
+            memo_key, {"media_id": media_id, "thumb_media_id": thumb},
+            timeout=PUBLISH_MEMO_SECONDS,
+        )
+        return media_id
+
+    def _cover(self, content: PublishContent) -> Cover | None:
+        """The first picture of the content WeChat takes as a cover, read; None if none."""
+        for name in content.extra.get("media_files") or ():
+            cover = self._stored_cover(str(name))
+            if cover is not None:
+                return cover
+        stored_prefix = str(getattr(default_storage, "base_url", "") or "")
+        for url in content.media_urls:
+            path = urlparse(url).path
+            if not _cover_type(path):
+                continue
+            if stored_prefix and url.startswith(stored_prefix):
+                cover = self._stored_cover(unquote(url[len(stored_prefix):]))
+            elif urlparse(url).scheme in ("http", "https"):
+                cover = self._downloaded_cover(url)
+            else:
+                cover = None
+            if cover is not None:
+                return cover
+        return None
+
+    def _stored_cover(self, name: str) -> Cover | None:
+        content_type = _cover_type(name)
+        if not content_type:
+            return None
+        try:
+            if default_storage.size(name) > COVER_MAX_BYTES:
+                return None
+            with default_storage.open(name, "rb") as handle:
+                data = handle.read(COVER_MAX_BYTES + 1)
+        except (OSError, ValueError):
+            # Gone from storage (or an unusable name): the next picture may do.
+            logger.warning("WeChat cover %s not readable from storage", name)
+            return None
+        if not data or len(data) > COVER_MAX_BYTES:
+            return None
+        return Cover(posixpath.basename(name), content_type, data)
+
+    def _downloaded_cover(self, url: str) -> Cover | None:
+        """A picture fetched from its URL (a read; a failure skips it), at most 10 MB."""
+        try:
+            with self.session.get(url, timeout=self.timeout, stream=True) as response:
+                if response.status_code != 200:
+                    return None
+                data = b""
+                for chunk in response.iter_content(64 * 1024):
+                    data += chunk
+                    if len(data) > COVER_MAX_BYTES:
+                        return None
+        except requests.RequestException as exc:
+            logger.warning("WeChat cover not downloadable: %s", type(exc).__name__)
+            return None
+        if not data:
+            return None
+        name = posixpath.basename(urlparse(url).path) or "cover"
+        return Cover(name, _cover_type(name), data)
+
+    def _upload_cover(self, cover: Cover) -> str:
+        """Store ``cover`` as permanent image material; its media_id.
+
+        Asked once per call, never repeated within it. It is not a publish (a
+        spare picture in the library shows nowhere), so a failure in transit is
+        transient and a later attempt may upload again.
+        """
+        data = self._call(
+            "POST", "/cgi-bin/material/add_material", query={"type": "image"},
+            files={"media": (cover.filename, cover.data, cover.content_type)}, once=True,
+        )
+        media_id = str(data.get("media_id") or "")
+        if not media_id:
+            raise PermanentConnectorError("WeChat material/add_material returned no media_id.")
+        return media_id
 
     def _publish_memo_key(self, content: PublishContent) -> str:
         explicit = content.client_key or str(content.extra.get("idempotency_key") or "")
