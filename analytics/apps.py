@@ -17,3 +17,10 @@ class AnalyticsConfig(AppConfig):
         # Meeting agendas read KPI pacing, content and replies: analytics writes
         # them into teams' records, so teams never imports a higher floor.
         connect_to_teams()
+
+        # The home page's "my campaigns" panel shows each campaign's KPI progress.
+        from teams.panels import register_campaign_progress
+
+        from .selectors.home import campaign_kpi_progress
+
+        register_campaign_progress(campaign_kpi_progress)

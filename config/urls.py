@@ -8,7 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import APIRootView
 
 from analytics.views.ingest import tracking_urlpatterns
-from campaigns.planning.views import home
+from teams.views.home import home
 
 from . import health
 from .forms import LoginForm

@@ -17,3 +17,7 @@ class TeamsConfig(AppConfig):
         post_migrate.connect(sync_role_groups, dispatch_uid="teams.sync_role_groups")
         # After campaigns (40) and analytics: RACI and the agenda read their data.
         register_demo_seeder("teams-collaboration", seed, order=70)
+        # Home dashboard: my tasks; the other apps add their panels in their ready().
+        from .panels import register_own_panels
+
+        register_own_panels()

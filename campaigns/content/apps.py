@@ -15,3 +15,7 @@ class ContentConfig(AppConfig):
         from .demo import seed
 
         register_demo_seeder("content", seed, order=45)
+        # Home dashboard: items awaiting my review (teams.panels).
+        from .panels import register as register_panels
+
+        register_panels()

@@ -20,6 +20,10 @@ class EngagementConfig(AppConfig):
         from . import demo, selectors, services
 
         register_demo_seeder("engagement", demo.seed, order=55)
+        # Home dashboard: overdue replies (teams.panels).
+        from .panels import register as register_panels
+
+        register_panels()
         # What the inbox, the audience and the lotteries hold on a person goes
         # into their data-subject export; their words expire with behaviour data.
         register_personal_data_provider("engagement", selectors.personal_data)

@@ -15,3 +15,7 @@ class PlanningConfig(AppConfig):
         from .demo import seed
 
         register_demo_seeder("campaigns", seed, order=40)
+        # Home dashboard: my campaigns, and plans awaiting approval (teams.panels).
+        from .panels import register as register_panels
+
+        register_panels()

@@ -31,16 +31,6 @@ from .models import Campaign, CampaignStatus
 from .smart import smart_check
 from .transitions import LOCKED_STATUSES
 
-
-def home(request):
-    campaigns = selectors.campaigns_visible_to(request.user)[:50]
-    return render(request, "campaigns/home.html", {
-        "campaigns": campaigns,
-        # Only roles that may plan see "New campaign" (analysts, reviewers would get a 403).
-        "can_create": bool(teams_where(request.user, "campaign.edit")),
-    })
-
-
 # --- helpers ----------------------------------------------------------------------------
 
 

@@ -19,3 +19,7 @@ class PublishingConfig(AppConfig):
         # Content never imports publishing: it tells listeners of its moves.
         register_status_listener(publication_withdraw_follow)
         register_demo_seeder("publishing", seed, order=50)
+        # Home dashboard: failed and unknown publications (teams.panels).
+        from .panels import register as register_panels
+
+        register_panels()

@@ -2,16 +2,18 @@
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from platforms.models import Platform
-from teams.doors import NumericLookupMixin, TeamField
+from teams.doors import NumericLookupMixin, TeamField, get_or_404
+from teams.downloads import attachment_response
 
 from . import selectors, services
 from .checker.engine import Finding
@@ -104,6 +106,10 @@ class CheckViewSet(viewsets.ViewSet):
     the caller's team when exactly one of their teams may run checks;
     otherwise `team` is required (400).
     """
+
+    # Each check runs every rule over the text: CPU per request, so callers are
+    # throttled (the "cpu" rate in REST_FRAMEWORK settings) with a translated 429.
+    throttle_scope = "cpu"
 
     @extend_schema(request=CheckRequestSerializer, responses={200: CheckResponseSerializer})
     def create(self, request):
@@ -199,10 +205,26 @@ class ContentCheckViewSet(
         return Response(OverrideSerializer(override).data, status=status.HTTP_201_CREATED)
 
 
+class FilingDocumentFileField(serializers.FileField):
+    """On the way out, the URL that downloads the file after checking the reader
+    (never a /media/ address)."""
+
+    def to_representation(self, value) -> str | None:
+        if not value:
+            return None
+        document = value.instance
+        url = reverse("advertising-filing-document-file", args=[document.filing_id, document.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
+
 class FilingDocumentSerializer(serializers.ModelSerializer):
+    file = FilingDocumentFileField(read_only=True)
+
     class Meta:
         model = FilingDocument
-        fields = ["id", "title", "file", "uploaded_at"]
+        fields = ["id", "title", "file", "content_type", "uploaded_at"]
+        read_only_fields = ["id", "title", "content_type", "uploaded_at"]
 
 
 class PromotionFilingSerializer(serializers.ModelSerializer):
@@ -261,9 +283,18 @@ class PromotionFilingViewSet(NumericLookupMixin, viewsets.ModelViewSet):
         return PromotionFilingSerializer
 
     def perform_create(self, serializer):
-        serializer.instance = services.filing_create(
-            actor=self.request.user, **serializer.validated_data
-        )
+        try:
+            serializer.instance = services.filing_create(
+                actor=self.request.user, **serializer.validated_data
+            )
+        except ValidationError as exc:
+            # The service names the document's fields as on the upload form.
+            if not hasattr(exc, "error_dict"):
+                raise
+            renamed = {"file": "document", "title": "document_title"}
+            raise ValidationError(
+                {renamed.get(k, k): v for k, v in exc.message_dict.items()}
+            ) from exc
 
     def perform_update(self, serializer):
         serializer.instance = services.filing_update(
@@ -283,7 +314,26 @@ class PromotionFilingViewSet(NumericLookupMixin, viewsets.ModelViewSet):
             actor=request.user, filing=filing, file=payload.validated_data["file"],
             title=payload.validated_data.get("title", ""),
         )
-        return Response(FilingDocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+        return Response(
+            FilingDocumentSerializer(document, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        parameters=[OpenApiParameter("document_pk", int, OpenApiParameter.PATH)],
+    )
+    @action(
+        detail=True, methods=["get"], url_path=r"documents/(?P<document_pk>\d+)/file",
+        url_name="document-file",
+    )
+    def document_file(self, request, pk=None, document_pk=None):
+        """Download a filing document's file (an attachment, with its checked type)."""
+        document = get_or_404(selectors.filing_document_get, request.user, pk, document_pk)
+        return attachment_response(
+            document.file, content_type=document.content_type,
+            filename=selectors.filing_document_download_name(document),
+        )
 
 
 class RuleSerializer(serializers.ModelSerializer):

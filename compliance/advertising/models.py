@@ -215,6 +215,9 @@ class FilingDocument(models.Model):
         PromotionFiling, on_delete=models.CASCADE, related_name="documents", verbose_name=_("filing")
     )
     file = models.FileField(_("file"), upload_to=filing_document_upload_to)
+    # The type the file's content was found to be on upload (teams.uploads); it is
+    # served with exactly this type, as a download (teams.downloads).
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
     title = models.CharField(_("title"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,

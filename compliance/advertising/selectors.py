@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from pathlib import PurePath
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
@@ -12,8 +13,8 @@ from platforms.models import Platform
 from teams.models import Team
 from teams.selectors import scope_to_user_teams, user_can
 
-from .checker.masking import mask_personal
-from .models import ContentCheck, PromotionFiling, Rule, RuleSet
+from .checker.masking import mask_text
+from .models import ContentCheck, FilingDocument, PromotionFiling, Rule, RuleSet
 
 
 def checks_for(user: AbstractBaseUser) -> QuerySet[ContentCheck]:
@@ -41,7 +42,8 @@ def filings_for(user: AbstractBaseUser, *, team: Team | None = None) -> QuerySet
 class StoredTextMasker:
     """Stored check texts as a viewer may see them (S3.1.3).
 
-    Phones and ID numbers are masked unless the viewer holds
+    Phones, e-mail addresses and ID-shaped numbers (valid check digit or not)
+    are masked unless the viewer holds
     ``privacy.view_personal`` in the check's team (no viewer: always masked);
     one permission lookup per team. Display only: nothing is saved.
     """
@@ -55,12 +57,26 @@ class StoredTextMasker:
             self._can[check.team_id] = self.user is not None and user_can(
                 self.user, check.team_id, "privacy.view_personal"
             )
-        return check.text if self._can[check.team_id] else mask_personal(check.text)
+        return check.text if self._can[check.team_id] else mask_text(check.text)
 
 
 def filing_get(user: AbstractBaseUser, pk: int) -> PromotionFiling:
     """One filing of the user's teams (DoesNotExist otherwise: a 404 upstream)."""
     return filings_for(user).get(pk=pk)
+
+
+def filing_document_get(user: AbstractBaseUser, filing_pk: int, document_pk: int) -> FilingDocument:
+    """A document of a filing of the user's teams (DoesNotExist otherwise: a 404 upstream)."""
+    return FilingDocument.objects.select_related("filing").get(
+        pk=document_pk, filing__in=filings_for(user).filter(pk=filing_pk)
+    )
+
+
+def filing_document_download_name(document: FilingDocument) -> str:
+    """The file name a download gets: the filing's number, the document's id, the stored extension."""
+    suffix = PurePath(document.file.name or "").suffix
+    number = "".join(c if c.isalnum() or c in "-_" else "-" for c in document.filing.filing_number)
+    return f"filing-{number}-{document.pk}{suffix}"
 
 
 def filing_valid_for(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from platforms.models import Platform
 from teams.models import Team
 from teams.selectors import teams_where, user_can, user_can_anywhere
 from teams.services import audit_record
+from teams.uploads import upload_validate
 
 from . import checker, platform_names
 from .checker import shipped
@@ -553,14 +555,39 @@ def filing_delete(*, actor: AbstractBaseUser, filing: PromotionFiling) -> None:
 def filing_document_add(
     *, actor: AbstractBaseUser, filing: PromotionFiling, file: UploadedFile, title: str = ""
 ) -> FilingDocument:
-    """Attach a document (contract, platform receipt) to a filing; audited."""
+    """Attach a document (contract, platform receipt) to a filing; audited.
+
+    The file must be a PDF, JPEG, PNG or WebP by content and within the upload
+    cap (``teams.uploads``); it is stored under a name of its own with the type
+    found, which is the type it is later downloaded with. A title over its
+    column's limit is refused, never cut.
+    """
     if not user_can(actor, filing.team, "filing.edit"):
         raise PermissionDenied(_("You may not edit filings of this team."))
     if file is None:
         raise ValidationError({"file": _("Choose a file.")})
+    title = (title or "").strip()
+    limit = FilingDocument._meta.get_field("title").max_length
+    errors: dict[str, str] = {}
+    if len(title) > limit:
+        errors["title"] = _("Keep this to %(max)s characters (it has %(count)s).") % {
+            "max": limit, "count": len(title),
+        }
+    checked = None
+    try:
+        checked = upload_validate(file, field="file")
+    except ValidationError as exc:
+        errors.update({key: value[0] for key, value in exc.message_dict.items()})
+    if errors or checked is None:
+        raise ValidationError(errors)
+    # Without a title the uploader's file name names the document (cut to fit:
+    # it is a label the user did not type as one); the stored name is ours.
+    title = title or Path(file.name or "").name[:limit]
+    file.name = f"filing-{uuid.uuid4().hex[:16]}.{checked.extension}"
     with transaction.atomic():
         document = FilingDocument.objects.create(
-            filing=filing, file=file, title=(title or file.name)[:200], uploaded_by=actor
+            filing=filing, file=file, content_type=checked.content_type, title=title,
+            uploaded_by=actor,
         )
         audit_record(
             actor=actor, action="filing.document", target=filing, team=filing.team,

@@ -15,4 +15,8 @@ urlpatterns: list = [
     path("filings/<int:pk>/edit/", views.filing_edit, name="filing_edit"),
     path("filings/<int:pk>/delete/", views.filing_delete, name="filing_delete"),
     path("filings/<int:pk>/documents/", views.filing_document_add, name="filing_document_add"),
+    path(
+        "filings/<int:pk>/documents/<int:document_pk>/file/", views.filing_document_file,
+        name="filing_document_file",
+    ),
 ]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from teams.doors import apply_validation_error, get_or_404
+from teams.downloads import attachment_response
 from teams.selectors import audit_events_for, teams_where, user_can
 
 from . import selectors, services
@@ -132,6 +133,19 @@ def filing_list(request):
     )
 
 
+def _split_filing_errors(form, doc_form, exc: ValidationError) -> None:
+    """The document's errors (file type, size, title) under the document's fields."""
+    if not hasattr(exc, "error_dict"):
+        apply_validation_error(form, exc)
+        return
+    doc_errors = {k: v for k, v in exc.message_dict.items() if k in doc_form.fields}
+    others = {k: v for k, v in exc.message_dict.items() if k not in doc_form.fields}
+    if doc_errors:
+        apply_validation_error(doc_form, ValidationError(doc_errors))
+    if others:
+        apply_validation_error(form, ValidationError(others))
+
+
 def filing_create(request):
     teams = teams_where(request.user, "filing.edit")
     if request.method == "POST":
@@ -148,7 +162,7 @@ def filing_create(request):
                     document_title=doc_form.cleaned_data["title"],
                 )
             except ValidationError as exc:
-                apply_validation_error(form, exc)
+                _split_filing_errors(form, doc_form, exc)
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
             else:
@@ -225,3 +239,15 @@ def filing_document_add(request, pk: int):
         else:
             messages.success(request, _("Document added."))
     return redirect("advertising:filing_detail", pk=filing.pk)
+
+
+def filing_document_file(request, pk: int, document_pk: int):
+    """A filing document's file, as a download, for whoever may see the filing.
+
+    Another team's document, a missing file and a malformed id are all 404.
+    """
+    document = get_or_404(selectors.filing_document_get, request.user, pk, document_pk)
+    return attachment_response(
+        document.file, content_type=document.content_type,
+        filename=selectors.filing_document_download_name(document),
+    )

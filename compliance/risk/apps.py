@@ -17,6 +17,10 @@ class RiskConfig(AppConfig):
         from . import demo, services
 
         register_demo_seeder("risk", demo.seed, order=31)
+        # Home dashboard: open incidents (teams.panels).
+        from .panels import register as register_panels
+
+        register_panels()
         # Opinion signals hold excerpts of people's comments (behaviour data).
         register_retention_handler(
             "signals", DataCategory.BEHAVIOUR, services.opinion_signals_apply_retention

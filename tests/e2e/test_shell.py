@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 def test_marketer_logs_in_and_sees_home_in_chinese(page_as):
     page = page_as("marketer")
 
-    expect(page.locator("h1")).to_have_text("我的营销活动")
+    expect(page.locator("h1")).to_have_text("概览")
     nav = page.get_by_test_id("main-nav")
     expect(nav.locator("[data-nav=plan]")).to_have_text("计划")
     expect(nav.locator("[data-nav=compliance]")).to_have_text("合规")
@@ -21,7 +21,7 @@ def test_language_switch_to_english_changes_navigation_and_persists(page_as, see
     nav = page.get_by_test_id("main-nav")
     expect(nav.locator("[data-nav=plan]")).to_have_text("Plan")
     expect(nav.locator("[data-nav=evaluate]")).to_have_text("Evaluate")
-    expect(page.locator("h1")).to_have_text("My campaigns")
+    expect(page.locator("h1")).to_have_text("Overview")
     page.goto(f"{seeded_live_server}/team/tasks/")
     expect(page.locator("h1")).to_have_text("My tasks")
     expect(page.locator("html")).to_have_attribute("lang", re.compile("^en"))

@@ -1,9 +1,11 @@
-"""Masking of stored check texts: the privacy module's ``mask_personal``, under its old name.
+"""Masking of stored check texts, from the privacy module (``compliance.privacy.pii``).
 
-Phones and resident IDs are recognised and masked in one place,
-``compliance.privacy.pii``; the checker's pages and API import it from here.
+Phones, e-mail addresses and resident IDs are recognised and masked in one
+place; the checker's pages and API import the functions from here. Stored
+check texts are free text, so they get ``mask_text``: a mistyped ID (wrong
+check digit) or an e-mail address in a pasted draft is personal data too.
 """
 
-from compliance.privacy.pii import mask_personal
+from compliance.privacy.pii import mask_personal, mask_text
 
-__all__ = ["mask_personal"]
+__all__ = ["mask_personal", "mask_text"]
