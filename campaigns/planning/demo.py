@@ -188,13 +188,13 @@ def seed(ctx: DemoContext) -> None:
         member = ctx.other_team.memberships.select_related("user").first()
         other_owner = member.user if member is not None else owner
         _seed_campaign(ctx, ctx.other_team, other_owner, {
-            "name": "Other team: spring newsletter",
-            "description": "A small campaign of another team.",
+            "name": "华东区域：春季会员通讯",
+            "description": "另一个团队的小型活动。",
             "objective": Objective.LEADS, "platform": "wechat_oa",
             "status": CampaignStatus.DRAFT, "start": 21, "budget": D("5000"),
             "phases": [(PhaseKind.PRODUCTION, 7), (PhaseKind.PROMOTION, 14),
                        (PhaseKind.EVALUATION, 7)],
-            "goals": [("Collect 300 newsletter sign-ups", Objective.LEADS, [
+            "goals": [("收集 300 个会员通讯订阅", Objective.LEADS, [
                 {"metric": "registrations", "baseline": D("120"), "target": D("300")},
             ])],
             "milestones": [],
