@@ -8,10 +8,19 @@ Each campaign has three KPIs. Then, over the same random campaigns:
 - ``median_ms``: the campaign dashboard data request, ``GET
   /api/v1/campaigns/{id}/dashboard/`` through the whole Django stack (session,
   scoping, KPIs, trend, platform and account breakdown, funnel), as a manager;
-- ``rollup_sql_ms``: the same aggregates by hand-written SQL on the rollups
-  (the KPI window sums, and one GROUPING SETS statement for daily, per-platform
-  and per-account totals per metric), the floor for the request;
-- ``raw_sql_ms``: the same aggregates by SQL on the raw points.
+- ``rollup_sql_ms``: the same numbers by hand-written SQL on the rollups
+  (the KPI window sums, and one GROUPING SETS statement for the daily totals
+  per metric — per platform for the exposure metrics — and the per-account
+  sums), the floor for the request;
+- ``raw_sql_ms``: the same numbers by SQL on the raw points, under the store's
+  rule for a day's value, in the fastest form measured (one statement).
+
+Before timing, the request's KPI values, totals and daily totals are checked
+against both SQL answers on one campaign; a difference stops the bench. The
+request and the rollup SQL take turns going first, so neither always finds
+the other's pages cached. Also printed: the selector alone (no HTTP, session
+or JSON) and a signed-in request that finds no campaign (what any request
+costs before the dashboard's work).
 
 Targets: median ≤ 100 ms, within 1.5× the hand-written rollup query, and at
 least 20× faster than the raw points.
@@ -94,7 +103,10 @@ def main() -> None:
         print(f"SKIP: bench/dashboard.py needs PostgreSQL ({type(exc).__name__}: {exc}).")
         print("Set BENCH_DATABASE_URL=postgres://user@host:5432/postgres to run it.")
         return
-    name = args.reuse or f"campaignops_bench_dashboard_{os.getpid()}"
+    prefix = "campaignops_bench_dashboard_"
+    if args.reuse and not args.reuse.startswith(prefix):
+        raise SystemExit(f"--reuse takes a database this bench kept ({prefix}…)")
+    name = args.reuse or f"{prefix}{os.getpid()}"
     if not args.reuse:
         with admin.cursor() as cursor:
             cursor.execute(f'CREATE DATABASE "{name}"')
@@ -272,61 +284,127 @@ def _build_rollups() -> None:
     print(f"built {rollups:,} daily rollups in {time.perf_counter() - started:.1f} s")
 
 
-# The same aggregates as the request, by hand: each KPI's window sum, then per
-# metric its daily, per-platform and per-account totals.
-KPI_SQL = (
-    "SELECT k.id, SUM(r.value) FILTER (WHERE r.metric = k.metric), "
-    "SUM(r.value) FILTER (WHERE r.metric = 'conversions'), "
-    "SUM(r.value) FILTER (WHERE r.metric = 'clicks') "
+# The numbers the dashboard data request returns, by hand. The request
+# answers with each KPI's value over its own window and platform, and over the
+# shown days the daily total of every metric, each platform's and account's
+# sums, and exposure — impressions where a platform reports them, else its
+# reads and plays, day by day. So: each KPI's sums, and one GROUPING SETS
+# statement with per metric and day the totals (split by platform for the
+# exposure metrics) and per metric and account the sums (platform sums and
+# totals are their sums). The bench's KPIs are reads, clicks and the
+# conversion rate (conversions ÷ clicks), on no particular platform.
+EXPOSURE_METRICS = "('impressions', 'reads', 'plays')"
+# Both read the day values ``d`` (account, platform, date, metric, value); the
+# one-statement form pads each half to the same columns.
+KPI_SELECT = (
+    "SELECT k.id{pad}, SUM(d.value) FILTER (WHERE d.metric = k.metric), "
+    "SUM(d.value) FILTER (WHERE d.metric = 'conversions'), "
+    "SUM(d.value) FILTER (WHERE d.metric = 'clicks') "
     "FROM campaigns_kpi k JOIN campaigns_goal g ON g.id = k.goal_id "
     "JOIN campaigns_campaign c ON c.id = g.campaign_id "
-    "LEFT JOIN {table} r ON r.campaign_id = c.id AND r.date BETWEEN c.start_date AND k.deadline "
-    "AND r.metric IN ('reads', 'clicks', 'conversions') "
-    "WHERE c.id = %s GROUP BY k.id"
+    "LEFT JOIN d ON d.date BETWEEN c.start_date AND GREATEST(k.deadline, c.start_date) "
+    "AND (k.platform_id IS NULL OR d.platform_id = k.platform_id) "
+    "WHERE c.id = %(campaign)s GROUP BY k.id"
 )
-PANELS_ROLLUP_SQL = (
-    "SELECT r.metric, r.date, r.platform_id, r.account_id, SUM(r.value) "
-    "FROM analytics_dailyrollup r WHERE r.campaign_id = %s AND r.date BETWEEN %s AND %s "
-    "GROUP BY GROUPING SETS ((r.metric, r.date), (r.metric, r.platform_id), "
-    "(r.metric, r.account_id))"
+PANELS_SELECT = (
+    "SELECT {lead}d.metric, d.date, "
+    f"CASE WHEN d.metric IN {EXPOSURE_METRICS} THEN d.platform_id END AS exposure_platform, "
+    "d.platform_id, d.account_id, SUM(d.value){tail} FROM d "
+    "WHERE d.date BETWEEN %(start)s AND %(end)s "
+    "GROUP BY GROUPING SETS ((d.metric, d.date, exposure_platform), "
+    "(d.metric, d.platform_id, d.account_id))"
+)
+# On the rollups a day's value of an account and metric is a row; two
+# statements, each reading only the rows it needs, are the faster form there.
+ROLLUP_DAYS = (
+    "SELECT account_id, platform_id, date, metric, value FROM analytics_dailyrollup "
+    "WHERE campaign_id = %(campaign)s"
+)
+ROLLUP_STATEMENTS = (
+    f"WITH d AS ({ROLLUP_DAYS} AND metric IN ('reads', 'clicks', 'conversions')) "
+    + KPI_SELECT.format(pad=""),
+    f"WITH d AS ({ROLLUP_DAYS}) " + PANELS_SELECT.format(lead="", tail=""),
 )
 # On the raw points the same numbers need the store's rule for a day's value
 # (``analytics.services.store``): per source and content the whole-day value,
 # else the sum of its hours; per source the account-wide value, else the sum
-# over content; across sources the largest. This derived table is that rule.
+# over content; across sources the largest. This derived table is that rule,
+# read through the points' (campaign, date) index. It is the expensive part,
+# so one statement computes it once for both answers (two statements, as on
+# the rollups, would derive it twice and take longer).
 RAW_DAYS = (
-    "(SELECT l2.campaign_id, l2.account_id, a.platform_id, l2.date, l2.metric, "
-    "MAX(l2.v) AS value FROM ("
-    "SELECT l1.campaign_id, l1.account_id, l1.date, l1.metric, l1.source, "
+    "SELECT l2.account_id, a.platform_id, l2.date, l2.metric, MAX(l2.v) AS value FROM ("
+    "SELECT l1.account_id, l1.date, l1.metric, l1.source, "
     "COALESCE(SUM(CASE WHEN l1.content_key = 0 THEN l1.v END), SUM(l1.v)) AS v FROM ("
-    "SELECT p.campaign_id, p.account_id, p.date, p.metric, p.source, p.content_key, "
+    "SELECT p.account_id, p.date, p.metric, p.source, p.content_key, "
     "COALESCE(SUM(CASE WHEN p.hour = -1 THEN p.value END), SUM(p.value)) AS v "
-    "FROM analytics_metricpoint p WHERE p.campaign_id = %s AND p.date BETWEEN %s AND %s "
-    "GROUP BY p.campaign_id, p.account_id, p.date, p.metric, p.source, p.content_key) l1 "
-    "GROUP BY l1.campaign_id, l1.account_id, l1.date, l1.metric, l1.source) l2 "
+    "FROM analytics_metricpoint p WHERE p.campaign_id = %(campaign)s "
+    "GROUP BY p.account_id, p.date, p.metric, p.source, p.content_key) l1 "
+    "GROUP BY l1.account_id, l1.date, l1.metric, l1.source) l2 "
     "JOIN platforms_platformaccount a ON a.id = l2.account_id "
-    "GROUP BY l2.campaign_id, l2.account_id, a.platform_id, l2.date, l2.metric)"
+    "GROUP BY l2.account_id, a.platform_id, l2.date, l2.metric"
 )
-PANELS_RAW_SQL = (
-    "SELECT r.metric, r.date, r.platform_id, r.account_id, SUM(r.value) "
-    f"FROM {RAW_DAYS} r "
-    "GROUP BY GROUPING SETS ((r.metric, r.date), (r.metric, r.platform_id), "
-    "(r.metric, r.account_id))"
+RAW_STATEMENTS = (
+    f"WITH d AS MATERIALIZED ({RAW_DAYS}) "
+    + KPI_SELECT.format(
+        pad=", NULL::varchar, NULL::date, NULL::bigint, NULL::bigint, NULL::bigint"
+    )
+    + " UNION ALL " + PANELS_SELECT.format(lead="NULL, ", tail=", NULL, NULL"),
 )
-KPI_RAW_SQL = KPI_SQL.format(table=f"{RAW_DAYS}").replace(
-    "FROM analytics_metricpoint p WHERE p.campaign_id = %s AND p.date BETWEEN %s AND %s ",
-    "FROM analytics_metricpoint p WHERE p.campaign_id = %s ",
-)
-KPI_ROLLUP_SQL = KPI_SQL.format(table="analytics_dailyrollup")
 
 
-def _sql_ms(cursor, statements, campaign_id: int, start, end) -> float:
+def _sql(cursor, statements, campaign_id: int, start, end) -> tuple[float, list[list]]:
+    params = {"campaign": campaign_id, "start": start, "end": end}
     began = time.perf_counter()
-    for sql, params in statements:
-        cursor.execute(sql, [{"campaign": campaign_id, "start": start, "end": end}[p]
-                             for p in params])
-        cursor.fetchall()
-    return (time.perf_counter() - began) * 1000
+    results = []
+    for sql in statements:
+        cursor.execute(sql, params)
+        results.append(cursor.fetchall())
+    return (time.perf_counter() - began) * 1000, results
+
+
+def _numbers_of_sql(results: list[list], one_statement: bool) -> dict:
+    """KPI values, totals and daily totals per metric from the hand-written SQL's rows."""
+    if one_statement:
+        kpi_rows = [r for r in results[0] if r[0] is not None]
+        kpis = [(r[0], r[6], r[7], r[8]) for r in kpi_rows]
+        panels = [r[1:6] + (r[6],) for r in results[0] if r[0] is None]
+    else:
+        kpis, panels = results[0], results[1]
+    numbers: dict = {"kpis": {}, "totals": {}, "daily": {}}
+    for kpi_id, own, conversions, clicks in kpis:
+        # The conversion-rate KPI has no own metric among the rows: conversions ÷ clicks.
+        value = own if own is not None else (conversions / clicks if clicks else None)
+        numbers["kpis"][kpi_id] = round(float(value), 4) if value is not None else None
+    for metric, day, _exposure_platform, _platform, account, value in panels:
+        if day is not None:
+            key = (metric, day.isoformat())
+            numbers["daily"][key] = numbers["daily"].get(key, 0) + float(value)
+        elif account is not None:
+            numbers["totals"][metric] = numbers["totals"].get(metric, 0) + float(value)
+    return numbers
+
+
+def _numbers_of_response(body: dict) -> dict:
+    numbers: dict = {
+        "kpis": {k["id"]: round(k["actual"], 4) if k["actual"] is not None else None
+                 for k in body["kpis"]},
+        "totals": {m: v for m, v in body["totals"].items() if m != "exposure"},
+        "daily": {(m, point["date"]): point["value"] for m, points in body["daily"].items()
+                  if m != "exposure" for point in points},
+    }
+    return numbers
+
+
+def _same(label: str, expected: dict, actual: dict) -> None:
+    """The request and the hand-written SQL must answer the same numbers."""
+    for part in ("kpis", "totals", "daily"):
+        mine, theirs = expected[part], actual[part]
+        if set(mine) != set(theirs) or any(
+            abs((mine[k] or 0) - (theirs[k] or 0)) > 1e-6 * max(1, abs(mine[k] or 0))
+            for k in mine
+        ):
+            raise SystemExit(f"{label} and the dashboard request disagree on {part}")
 
 
 def measure(campaigns, points: int, args) -> None:
@@ -347,21 +425,30 @@ def measure(campaigns, points: int, args) -> None:
     sample = [rng.choice(ids) for _ in range(args.requests)]
     request_ms, rollup_ms = [], []
     with connection.cursor() as cursor:
-        for campaign_id in sample:
+        # The three answer the same numbers (checked on the first campaign).
+        check = sample[0]
+        body = client.get(f"/api/v1/campaigns/{check}/dashboard/").json()
+        for label, statements, one in (("rollup SQL", ROLLUP_STATEMENTS, False),
+                                       ("raw SQL", RAW_STATEMENTS, True)):
+            _ms, results = _sql(cursor, statements, check, start_of[check], end_of[check])
+            _same(label, _numbers_of_sql(results, one), _numbers_of_response(body))
+        for index, campaign_id in enumerate(sample):
+            # Alternate which goes first, so neither always finds the other's
+            # pages in the cache.
+            if index % 2:
+                rollup_ms.append(_sql(cursor, ROLLUP_STATEMENTS, campaign_id,
+                                      start_of[campaign_id], end_of[campaign_id])[0])
             began = time.perf_counter()
             response = client.get(f"/api/v1/campaigns/{campaign_id}/dashboard/")
             request_ms.append((time.perf_counter() - began) * 1000)
             if response.status_code != 200:
                 raise SystemExit(f"dashboard request failed: {response.status_code}")
-            rollup_ms.append(_sql_ms(
-                cursor, [(KPI_ROLLUP_SQL, ("campaign",)),
-                         (PANELS_ROLLUP_SQL, ("campaign", "start", "end"))],
-                campaign_id, start_of[campaign_id], end_of[campaign_id],
-            ))
+            if not index % 2:
+                rollup_ms.append(_sql(cursor, ROLLUP_STATEMENTS, campaign_id,
+                                      start_of[campaign_id], end_of[campaign_id])[0])
         raw_ms = [
-            _sql_ms(cursor, [(KPI_RAW_SQL, ("campaign", "campaign")),
-                             (PANELS_RAW_SQL, ("campaign", "start", "end"))],
-                    campaign_id, start_of[campaign_id], end_of[campaign_id])
+            _sql(cursor, RAW_STATEMENTS, campaign_id, start_of[campaign_id],
+                 end_of[campaign_id])[0]
             for campaign_id in sample[: args.raw_runs]
         ]
     from analytics.selectors.dashboards import campaign_dashboard_for
@@ -372,10 +459,21 @@ def measure(campaigns, points: int, args) -> None:
         began = time.perf_counter()
         campaign_dashboard_for(manager, campaign_id)
         selector_ms.append((time.perf_counter() - began) * 1000)
-    print(f"dashboard selector alone: median {statistics.median(selector_ms):.2f} ms")
+    # What any request of a signed-in user costs before the dashboard's own
+    # work: session, user, roles and the scoped campaign lookup (here a 404).
+    empty_ms = []
+    for _ in range(min(50, len(sample))):
+        began = time.perf_counter()
+        client.get("/api/v1/campaigns/0/dashboard/")
+        empty_ms.append((time.perf_counter() - began) * 1000)
     median = statistics.median(request_ms)
     rollup = statistics.median(rollup_ms)
     raw = statistics.median(raw_ms)
+    selector = statistics.median(selector_ms)
+    print(f"dashboard selector alone (no HTTP, session or JSON): median {selector:.2f} ms, "
+          f"{selector / rollup:.2f}x the rollup SQL")
+    print(f"a signed-in request that finds no campaign: median "
+          f"{statistics.median(empty_ms):.2f} ms")
     print(f"dashboard request: median {median:.2f} ms, p90 "
           f"{statistics.quantiles(request_ms, n=10)[-1]:.2f} ms over {len(request_ms)} requests")
     print(f"hand-written SQL on rollups: median {rollup:.2f} ms")

@@ -34,6 +34,8 @@ def platform_profiles() -> list[PlatformProfile]:
     Rows edited around ``Platform.clean()`` (shell, SQL, a bulk update) may hold
     values the recommender cannot use: those are left out (the recommender's
     neutral default applies) and logged, so a bad row never breaks a page.
+    A platform without an audience profile (the campaign's own website) reaches
+    no audience of its own, so there is nothing to rank it by: it is left out.
     """
     return [
         PlatformProfile(
@@ -47,6 +49,7 @@ def platform_profiles() -> list[PlatformProfile]:
             ad_flexibility=p.ad_flexibility,
         )
         for p in platforms_active()
+        if p.audience_age
     ]
 
 

@@ -73,5 +73,5 @@ def restore_data_migrations() -> None:
 
     if Platform.objects.exists():
         return
-    for migration in ("0002_platform_catalogue", "0004_platform_profiles"):
+    for migration in ("0002_platform_catalogue", "0004_platform_profiles", "0010_website_platform"):
         import_module(f"platforms.migrations.{migration}").load(apps, None)

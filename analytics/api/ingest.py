@@ -1,7 +1,10 @@
 """API of the ways in and of metric figures.
 
 - ``/api/v1/imports/``: upload an export (multipart: ``campaign``, ``file``,
-  ``skip_invalid``, ``dry_run``, ``preset``) — 201 with the import, which then
+  ``skip_invalid``, ``dry_run``, ``preset`` — ``generic`` by default, a tool's
+  preset ``baidu_tongji`` / ``sycm`` / ``ga4``, or ``auto`` to detect it —
+  and ``account``, the id of the account an analytics tool's export belongs
+  to) — 201 with the import (``preset`` then names the layout used), which
   runs in the background; ``GET /api/v1/imports/{id}/`` is its status.
 - ``GET /api/v1/campaigns/{id}/metrics/?metric=reads&granularity=day|week|month
   [&platform=…&from=…&to=…]`` → ``{"metric", "total", "series": [{"date", "value"}]}``.
@@ -23,8 +26,9 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from campaigns.planning.selectors import campaigns_visible_to
-from platforms.models import Platform
+from platforms.models import Platform, PlatformAccount
 from teams.doors import NumericLookupMixin, get_or_404
+from teams.selectors import scope_to_user_teams
 
 from ..models import ImportBatch
 from ..selectors import metrics as selectors
@@ -38,17 +42,26 @@ class CampaignField(serializers.PrimaryKeyRelatedField):
         return campaigns_visible_to(self.context["request"].user)
 
 
+class AccountField(serializers.PrimaryKeyRelatedField):
+    """An account of a team the caller can see; others are "does not exist"."""
+
+    def get_queryset(self):
+        return scope_to_user_teams(PlatformAccount.objects.all(), self.context["request"].user)
+
+
 class ImportBatchSerializer(serializers.ModelSerializer):
     campaign = CampaignField()
     file = serializers.FileField(write_only=True)
     preset = serializers.ChoiceField(choices=(), default="generic")
+    account = AccountField(required=False, allow_null=True)
     progress = serializers.SerializerMethodField()
     errors = serializers.ListField(child=serializers.CharField(), read_only=True)
 
     class Meta:
         model = ImportBatch
         fields = [
-            "id", "campaign", "file", "original_name", "preset", "skip_invalid", "dry_run",
+            "id", "campaign", "file", "original_name", "preset", "account", "skip_invalid",
+            "dry_run",
             "status", "progress", "rows_total", "rows_done", "rows_invalid", "points_added",
             "points_updated", "points_unchanged", "errors", "created_at", "finished_at",
         ]
@@ -59,7 +72,7 @@ class ImportBatchSerializer(serializers.ModelSerializer):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["preset"].choices = list(imports.LAYOUTS)
+        self.fields["preset"].choices = [code for code, _label in imports.layout_choices()]
 
     def get_progress(self, batch) -> float:
         """Share of the file read, 0–1 (1 once the import has finished)."""
@@ -99,7 +112,8 @@ class ImportBatchViewSet(
         serializer.instance = imports.import_create(
             actor=self.request.user, campaign=data["campaign"], file=upload,
             original_name=upload.name, size=upload.size, preset=data["preset"],
-            skip_invalid=data.get("skip_invalid", False), dry_run=data.get("dry_run", False),
+            account=data.get("account"), skip_invalid=data.get("skip_invalid", False),
+            dry_run=data.get("dry_run", False),
             language=getattr(self.request, "LANGUAGE_CODE", None),
         )
 

@@ -1,9 +1,11 @@
 """What the managers' dashboards show (S2.3.3, S2.4.1): a portfolio and one campaign.
 
 Both read the daily rollups only, with a fixed number of queries whatever the
-number of campaigns, KPIs, days or accounts: the campaign view fetches its
-window's rollup rows once and derives every panel (trend, breakdowns, funnel)
-from them in memory; rates are ratios of the summed parts, never averages.
+number of campaigns, KPIs, days or accounts: the campaign view reads its
+rollup rows once — one row per account, metric and day, through an index
+that holds every column it reads — and derives the KPIs, trend, breakdowns
+and funnel from them in memory; rates are ratios of the summed parts, never
+averages.
 Top content is the one panel that needs the content dimension, which rollups
 do not keep: it reads the raw points of one campaign through their
 (campaign, date) index.
@@ -23,9 +25,10 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.planning.models import Campaign, CampaignStatus
+from campaigns.planning.models import KPI, Campaign, CampaignStatus
 from campaigns.planning.selectors import campaigns_visible_to
 from platforms.metrics import METRICS, MetricKind
+from platforms.models import PlatformAccount
 from teams.selectors import scope_to_user_teams
 
 from ..models import (
@@ -43,16 +46,22 @@ from .kpis import (
     PACING_COLOURS,
     PACING_LABELS,
     KPIStatus,
+    RollupRow,
     combine,
     is_derived,
     kpi_statuses,
+    kpi_statuses_of_rows,
+    kpi_window,
+    kpis_of_campaign,
     kpis_of_campaigns,
+    measure,
     metric_parts,
     worst_pacing,
 )
 from .kpis import (
     metric_label as kpi_metric_label,
 )
+from .metrics import metric_recipe
 
 # Money spent on a platform; the cost side of cost per conversion.
 SPEND = "spend"
@@ -88,6 +97,12 @@ DASHBOARD_METRICS = {
     SPEND: _("Spend"),
 }
 RATE_METRICS = frozenset({"click_rate"})
+# The stored metrics of the catalogue's rates with alternative parts (a shop's
+# buyers and visitors …): their rows are kept for per-day series taken account by account.
+PER_ACCOUNT_PARTS = frozenset(
+    part for code in METRICS if is_derived(code) and metric_recipe(code).per_account
+    for part in metric_recipe(code).parts
+)
 MONEY_METRICS = frozenset({"cost_per_conversion", SPEND})
 
 
@@ -148,12 +163,17 @@ def exposure_of(sums: dict[str, Decimal]) -> Decimal | None:
     return sum(parts, Decimal(0)) if parts else None
 
 
-def value_of(metric: str, sums: dict[str, Decimal]) -> Decimal | None:
+def value_of(
+    metric: str, sums: dict[str, Decimal],
+    by_account: dict[int, dict[str, Decimal]] | None = None,
+) -> Decimal | None:
     """A catalogue metric, or a dashboard one, from summed parts.
 
     Dashboard metrics: ``exposure``, ``click_rate`` (clicks ÷ exposure, the
     funnel's first step, also where a platform reports reads and no
-    impressions) and ``cost_per_conversion`` (spend ÷ conversions).
+    impressions) and ``cost_per_conversion`` (spend ÷ conversions). A rate
+    with alternative parts is taken from the per-account sums when given
+    (``kpis.measure``), as the KPIs and the metrics API take it.
     """
     if metric == "exposure":
         return exposure_of(sums)
@@ -163,6 +183,8 @@ def value_of(metric: str, sums: dict[str, Decimal]) -> Decimal | None:
     if metric == "click_rate":
         return _rate(sums.get("clicks"), exposure_of(sums))
     if metric in METRICS:
+        if by_account is not None and is_derived(metric):
+            return measure(metric, by_account)
         return combine(metric, sums)
     return sums.get(metric)
 
@@ -199,9 +221,11 @@ class Group:
     key: str
     label: str
     sums: dict[str, Decimal] = field(default_factory=dict)
+    # The same sums per account of the group (rates with alternative parts need them).
+    by_account: dict[int, dict[str, Decimal]] = field(default_factory=dict)
 
     def value(self, metric: str) -> Decimal | None:
-        return value_of(metric, self.sums)
+        return value_of(metric, self.sums, self.by_account)
 
 
 @dataclass
@@ -215,6 +239,8 @@ class CampaignDashboard:
     daily: dict[str, dict[datetime.date, Decimal]]
     platforms: list[Group]
     accounts: list[Group]
+    # The window's rollup rows per metric, for series of rates taken account by account.
+    rows_by_metric: dict[str, list[RollupRow]] = field(default_factory=dict)
 
     @property
     def has_data(self) -> bool:
@@ -232,14 +258,32 @@ class CampaignDashboard:
     def series(self, metric: str) -> list[tuple[datetime.date, Decimal | None]]:
         """The metric per day over the window (a rate from that day's parts); gaps are ``None``."""
         parts = _parts_of(metric)
+        per_account = _per_account(metric)
+        by_day: dict[datetime.date, dict[int, dict[str, Decimal]]] = {}
+        if per_account:
+            for part in parts:
+                for account_id, _platform, _metric, day, value in self.rows_by_metric.get(
+                    part, ()
+                ):
+                    sums = by_day.setdefault(day, {}).setdefault(account_id, {})
+                    sums[part] = sums.get(part, Decimal(0)) + value
         out = []
         for day in self.days:
             sums = {p: self.daily[p][day] for p in parts if day in self.daily.get(p, {})}
-            out.append((day, value_of(metric, sums) if sums else None))
+            value = value_of(metric, sums, by_day.get(day, {}) if per_account else None)
+            out.append((day, value if sums else None))
         return out
 
     def total(self, metric: str) -> Decimal | None:
-        return value_of(metric, self.totals)
+        return value_of(metric, self.totals, self.by_account if _per_account(metric) else None)
+
+    @property
+    def by_account(self) -> dict[int, dict[str, Decimal]]:
+        return {int(g.key): g.sums for g in self.accounts}
+
+
+def _per_account(metric: str) -> bool:
+    return metric in METRICS and is_derived(metric) and metric_recipe(metric).per_account
 
 
 def _parts_of(metric: str) -> tuple[str, ...]:
@@ -252,63 +296,86 @@ def _parts_of(metric: str) -> tuple[str, ...]:
     return metric_parts(metric) if metric in METRICS else (metric,)
 
 
-def _platform_label(code: str, name_zh: str, name_en: str) -> str:
-    return name_zh if (get_language() or "").startswith("zh") else (name_en or code)
-
-
 def campaign_dashboard(
-    campaign: Campaign, filters: Filters | None = None, *, today: datetime.date | None = None
+    campaign: Campaign, filters: Filters | None = None, *, today: datetime.date | None = None,
+    kpis: list[KPI] | None = None,
 ) -> CampaignDashboard:
-    """Every panel of a campaign's dashboard: two queries (KPIs, rollup rows) plus the KPI sums.
+    """Every panel of a campaign's dashboard in three queries: KPIs, rollup rows, accounts.
 
-    ``campaign`` comes from a scoped selector. KPI progress is over each KPI's
-    own window; the filters narrow the trend, breakdowns and funnel.
+    ``campaign`` comes from a scoped selector; ``kpis``, when the caller has
+    them (``kpis_of_campaign``), save the first query. The rollup rows are
+    read once over the days the panels and the KPIs span: KPI progress is
+    over each KPI's own window and platform whatever the filters, which
+    narrow the trend, breakdowns and funnel.
     """
     today = today or timezone.localdate()
     filters = filters or Filters()
     start, end = campaign_window(campaign, filters, today)
-    statuses = kpi_statuses(kpis_of_campaigns([campaign.pk]), today=today)
-    rows = DailyRollup.objects.filter(campaign_id=campaign.pk, date__gte=start, date__lte=end)
-    if filters.platform:
-        rows = rows.filter(platform__code=filters.platform)
-    daily: dict[str, dict[datetime.date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    exposure_daily: dict[tuple, dict[datetime.date, Decimal]] = defaultdict(
-        lambda: defaultdict(Decimal)
+    if kpis is None:
+        kpis = kpis_of_campaign(campaign)
+    read_start, read_end = start, end
+    for kpi in kpis:
+        kpi_start, kpi_end = kpi_window(kpi)
+        read_start, read_end = min(read_start, kpi_start), max(read_end, kpi_end)
+    rows: list[RollupRow] = list(
+        DailyRollup.objects.filter(
+            campaign_id=campaign.pk, date__gte=read_start, date__lte=read_end
+        ).values_list("account_id", "platform_id", "metric", "date", "value").order_by()
     )
-    accounts: dict[int, Group] = {}
-    platform_of: dict[int, tuple[str, str]] = {}
-    # Rollups are one row per account, metric and day: two sums per row, the
-    # rest is folded from the per-account sums below.
-    for day, metric, value, account_id, handle, code, name_zh, name_en in rows.values_list(
-        "date", "metric", "value", "account_id", "account__handle",
-        "platform__code", "platform__name_zh", "platform__name_en",
-    ).order_by():
-        daily[metric][day] += value
+    labels = _account_labels({row[0] for row in rows})
+    kpi_parts = {part for kpi in kpis for part in metric_parts(kpi.metric)}
+    wanted = filters.platform
+    # Per metric the rows KPIs read (their own days) and the panels' rows of
+    # the rates taken account by account (the filters' days and platform).
+    kpi_rows: dict[str, list[RollupRow]] = defaultdict(list)
+    panel_rows: dict[str, list[RollupRow]] = defaultdict(list)
+    daily: dict[str, dict[datetime.date, Decimal]] = defaultdict(dict)
+    exposure_daily: dict[tuple[str, str], dict[datetime.date, Decimal]] = defaultdict(dict)
+    account_sums: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for row in rows:
+        account_id, _platform_id, metric, day, value = row
+        if metric in kpi_parts:
+            kpi_rows[metric].append(row)
+        label = labels.get(account_id)
+        if day < start or day > end or label is None or (wanted and label[0] != wanted):
+            continue
+        code = label[0]
+        if metric in PER_ACCOUNT_PARTS:
+            panel_rows[metric].append(row)
+        days = daily[metric]
+        days[day] = days[day] + value if day in days else value
         if metric in EXPOSURE_SET:
-            exposure_daily[(code, metric)][day] += value
-        account = accounts.get(account_id)
-        if account is None:
-            label = _platform_label(code, name_zh, name_en)
-            platform_of[account_id] = (code, label)
-            account = accounts[account_id] = Group(str(account_id), f"{label} · {handle}")
-        sums = account.sums
+            days = exposure_daily[(code, metric)]
+            days[day] = days[day] + value if day in days else value
+        sums = account_sums[account_id]
         sums[metric] = sums[metric] + value if metric in sums else value
+    statuses = kpi_statuses_of_rows(kpis, kpi_rows, today=today)
+    accounts: dict[int, Group] = {}
     platforms: dict[str, Group] = {}
     totals: dict[str, Decimal] = {}
-    for account_id, account in accounts.items():
-        code, label = platform_of[account_id]
+    for account_id, sums in account_sums.items():
+        code, platform_label, handle = labels[account_id]
+        accounts[account_id] = Group(
+            str(account_id), f"{platform_label} · {handle}", sums, {account_id: sums}
+        )
         group = platforms.get(code)
         if group is None:
-            group = platforms[code] = Group(code, label)
-        for metric, value in account.sums.items():
+            group = platforms[code] = Group(code, platform_label)
+        group.by_account[account_id] = sums
+        for metric, value in sums.items():
             group.sums[metric] = group.sums.get(metric, Decimal(0)) + value
             totals[metric] = totals.get(metric, Decimal(0)) + value
     # Exposure by each platform's own definition, then added up (see exposure_of).
+    exposure_days: dict[datetime.date, Decimal] = {}
     for code, group in platforms.items():
         used = ("impressions",) if group.sums.get("impressions") else ("reads", "plays")
         for metric in used:
             for day, value in exposure_daily.get((code, metric), {}).items():
-                daily["exposure"][day] += value
+                exposure_days[day] = exposure_days.get(day, Decimal(0)) + value
+    if exposure_days:
+        daily["exposure"] = exposure_days
+    # Exposure joins the sums after the folding, so the accounts' dicts (shared
+    # with their platform's ``by_account``) hold it too.
     for group in (*accounts.values(), *platforms.values()):
         exposure = exposure_of(group.sums)
         if exposure is not None:
@@ -318,18 +385,37 @@ def campaign_dashboard(
         totals["exposure"] = exposure
     return CampaignDashboard(
         campaign=campaign, filters=filters, start=start, end=end, statuses=statuses,
-        totals=totals, daily={m: dict(d) for m, d in daily.items()},
+        totals=totals, daily=dict(daily),
         platforms=sorted(platforms.values(), key=lambda g: g.label),
         accounts=sorted(accounts.values(), key=lambda g: g.label),
+        rows_by_metric=dict(panel_rows),
     )
+
+
+def _account_labels(account_ids: set[int]) -> dict[int, tuple[str, str, str]]:
+    """``{account id: (platform code, platform name, handle)}``, names in the reader's language."""
+    if not account_ids:
+        return {}
+    chinese = (get_language() or "").startswith("zh")
+    return {
+        pk: (code, (name_zh if chinese else name_en) or code, handle)
+        for pk, code, name_zh, name_en, handle in PlatformAccount.objects.filter(
+            pk__in=sorted(account_ids)
+        ).values_list("pk", "platform__code", "platform__name_zh", "platform__name_en", "handle")
+        .order_by()
+    }
 
 
 def campaign_dashboard_for(
     user: AbstractBaseUser, campaign_id: int, filters: Filters | None = None,
     *, today: datetime.date | None = None,
 ) -> CampaignDashboard:
-    """The dashboard of a campaign the user may see; ``Campaign.DoesNotExist`` otherwise."""
-    campaign = campaigns_visible_to(user).get(pk=campaign_id)
+    """The dashboard of a campaign the user may see; ``Campaign.DoesNotExist`` otherwise.
+
+    The campaign comes without its team and owner: the dashboard's data needs
+    neither (pages that show them fetch the campaign themselves).
+    """
+    campaign = campaigns_visible_to(user).select_related(None).get(pk=campaign_id)
     return campaign_dashboard(campaign, filters, today=today)
 
 

@@ -154,6 +154,17 @@ def kpi_window(kpi: KPI) -> tuple[datetime.date, datetime.date]:
     return campaign.start_date, max(kpi.deadline, campaign.start_date)
 
 
+def measure(metric: str, by_account: dict[int, dict[str, Decimal]]) -> Decimal | None:
+    """A KPI's value from its parts summed per account (``{account: {part: sum}}``).
+
+    Per account because a rate with alternative parts (a shop's conversion rate
+    is paying buyers per visitor) takes, account by account, the pair that
+    account measures (``metrics.Recipe.value_by_account``); other metrics add
+    the accounts' sums up. ``None`` without data or with a zero denominator.
+    """
+    return metric_recipe(metric).value_by_account(by_account)
+
+
 def _status(kpi: KPI, actual: Decimal | None, today: datetime.date) -> KPIStatus:
     start, end = kpi_window(kpi)
     total = (end - start).days + 1
@@ -197,7 +208,8 @@ def kpi_statuses(
 
     The KPIs come with ``goal__campaign`` and ``platform`` loaded (a scoped
     selector gives them so). Each KPI sums its own window and platform, up to
-    ``through`` when given (a review looks at the data as of its day).
+    ``through`` when given (a review looks at the data as of its day); the
+    sums come per account, one row each, for the rates that need them (``measure``).
     """
     today = today or timezone.localdate()
     kpis = list(kpis)
@@ -213,14 +225,54 @@ def kpi_statuses(
             if kpi.platform_id:
                 condition &= Q(platform_id=kpi.platform_id)
             aggregates[f"k{kpi.pk}_{part}"] = Sum("value", filter=condition)
-    sums: dict = {}
+    rows: list[dict] = []
     if aggregates:
         campaign_ids = {kpi.goal.campaign_id for kpi in kpis}
-        sums = DailyRollup.objects.filter(campaign_id__in=campaign_ids).aggregate(**aggregates)
+        rows = list(
+            DailyRollup.objects.filter(campaign_id__in=campaign_ids)
+            .values("account_id").annotate(**aggregates).order_by()
+        )
     statuses = []
     for kpi in kpis:
-        parts = {part: sums.get(f"k{kpi.pk}_{part}") for part in metric_parts(kpi.metric)}
-        statuses.append(_status(kpi, combine(kpi.metric, parts), today))
+        by_account: dict[int, dict[str, Decimal]] = {}
+        for row in rows:
+            sums = {
+                part: row[f"k{kpi.pk}_{part}"] for part in metric_parts(kpi.metric)
+                if row[f"k{kpi.pk}_{part}"] is not None
+            }
+            if sums:
+                by_account[row["account_id"]] = sums
+        statuses.append(_status(kpi, measure(kpi.metric, by_account), today))
+    return statuses
+
+
+# A rollup row as the campaign dashboard reads it.
+RollupRow = tuple[int, int, str, datetime.date, Decimal]  # account, platform, metric, day, value
+
+
+def kpi_statuses_of_rows(
+    kpis: Iterable[KPI], rows_by_metric: dict[str, list[RollupRow]], *,
+    today: datetime.date | None = None,
+) -> list[KPIStatus]:
+    """``kpi_statuses`` of one campaign's KPIs from rollup rows already read, no query.
+
+    ``rows_by_metric`` holds the campaign's rollup rows of every day of the
+    KPIs' windows (more days do no harm), grouped by metric. Same sums, same
+    statuses as ``kpi_statuses``.
+    """
+    today = today or timezone.localdate()
+    statuses = []
+    for kpi in kpis:
+        start, end = kpi_window(kpi)
+        platform_id = kpi.platform_id
+        by_account: dict[int, dict[str, Decimal]] = {}
+        for part in metric_parts(kpi.metric):
+            for account_id, row_platform, _metric, day, value in rows_by_metric.get(part, ()):
+                if day < start or day > end or (platform_id and row_platform != platform_id):
+                    continue
+                sums = by_account.setdefault(account_id, {})
+                sums[part] = sums[part] + value if part in sums else value
+        statuses.append(_status(kpi, measure(kpi.metric, by_account), today))
     return statuses
 
 
@@ -233,12 +285,28 @@ def kpis_of_campaigns(campaign_ids: Iterable[int]) -> QuerySet[KPI]:
     )
 
 
+def kpis_of_campaign(campaign: Campaign) -> list[KPI]:
+    """One campaign's KPIs in plan order, ready for ``kpi_statuses``: one query.
+
+    The campaign the caller holds becomes each goal's campaign, so the query
+    neither joins nor rebuilds it.
+    """
+    kpis = list(
+        KPI.objects.filter(goal__campaign_id=campaign.pk)
+        .select_related("goal", "platform")
+        .order_by("goal__order", "goal_id", "id")
+    )
+    for kpi in kpis:
+        kpi.goal.campaign = campaign
+    return kpis
+
+
 def campaign_kpi_statuses(
     user: AbstractBaseUser, campaign_id: int, *, today: datetime.date | None = None
 ) -> tuple[Campaign, list[KPIStatus]]:
     """A visible campaign and its KPIs' statuses; ``Campaign.DoesNotExist`` for any other id."""
     campaign = campaigns_visible_to(user).get(pk=campaign_id)
-    return campaign, kpi_statuses(kpis_of_campaigns([campaign.pk]), today=today)
+    return campaign, kpi_statuses(kpis_of_campaign(campaign), today=today)
 
 
 def worst_pacing(statuses: Iterable[KPIStatus]) -> str | None:

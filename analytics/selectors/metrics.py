@@ -1,10 +1,17 @@
 """Metric figures of campaigns, read from the daily rollups only (S2.3.3, S2.4.1).
 
 Counts and money are sums of the rollups. Rates and averages — the
-catalogue's ctr, conversion_rate and aov, and the formula metrics teams define
-as data — are the ratio of their summed parts over the whole period asked for,
-never an average of daily rates. A ratio whose denominator sums to zero has no
-value (None, or left out of a series).
+catalogue's ctr, conversion_rate, aov, bounce_rate and avg_session_seconds, and
+the formula metrics teams define as data — are the ratio of their summed parts
+over the whole period asked for, never an average of daily rates. A ratio whose
+denominator sums to zero has no value (None, or left out of a series).
+
+A catalogue rate with alternative parts (``MetricInfo.alternatives``: a shop's
+conversion rate is paying buyers per visitor, its AOV revenue per buyer) is
+summed account by account: an account adds the main pair's parts when it
+measures the main denominator in the period, else those of the first
+alternative it measures both parts of, else the main pair's again (a
+numerator without a denominator); the rate is the ratio of those sums.
 
 The caller scopes the campaign to the acting user: it comes from a selector
 such as ``campaigns.planning.selectors.campaigns_visible_to``.
@@ -45,14 +52,23 @@ class UnknownMetricError(ValueError):
 
 @dataclass(frozen=True)
 class Recipe:
-    """How a metric is read: a sum of stored metrics, or a ratio of two such sums."""
+    """How a metric is read: a sum of stored metrics, or a ratio of two such sums.
+
+    ``alternatives`` are further (numerator, denominator) pairs of the same
+    rate; a recipe with some is summed per account (``per_account``).
+    """
 
     numerator: tuple[str, ...]
     denominator: tuple[str, ...] = ()
+    alternatives: tuple[tuple[str, str], ...] = ()
 
     @property
     def parts(self) -> set[str]:
-        return {*self.numerator, *self.denominator}
+        return {*self.numerator, *self.denominator, *(m for pair in self.alternatives for m in pair)}
+
+    @property
+    def per_account(self) -> bool:
+        return bool(self.alternatives)
 
     def value(self, sums: dict[str, Decimal]) -> Decimal | None:
         present = [sums[m] for m in self.numerator if m in sums]
@@ -64,13 +80,42 @@ class Recipe:
             return None
         return (top / bottom).quantize(RATIO_PLACES)
 
+    def value_by_account(self, sums: dict[object, dict[str, Decimal]]) -> Decimal | None:
+        """The ratio over accounts (``{account: {metric: sum}}``), each adding the parts
+        of the pair it measures (see the module docstring)."""
+        if not self.per_account:
+            merged: dict[str, Decimal] = {}
+            for account_sums in sums.values():
+                for metric, value in account_sums.items():
+                    merged[metric] = merged.get(metric, Decimal(0)) + value
+            return self.value(merged)
+        top = bottom = Decimal(0)
+        for account_sums in sums.values():
+            numerator, denominator = self._pair_for(account_sums)
+            top += sum((account_sums.get(m, Decimal(0)) for m in numerator), Decimal(0))
+            bottom += sum((account_sums.get(m, Decimal(0)) for m in denominator), Decimal(0))
+        if not bottom:
+            return None
+        return (top / bottom).quantize(RATIO_PLACES)
+
+    def _pair_for(self, sums: dict[str, Decimal]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        if any(sums.get(m) for m in self.denominator):
+            return self.numerator, self.denominator
+        for numerator, denominator in self.alternatives:
+            if sums.get(denominator) and numerator in sums:
+                return (numerator,), (denominator,)
+        return self.numerator, self.denominator
+
 
 def metric_recipe(metric: str, *, team_id: int | None = None) -> Recipe:
     """The recipe of ``metric``: a catalogue metric, or the team's (else a shared) formula."""
     if metric in METRICS:
         info = METRICS[metric]
         if is_derived(metric):
-            return Recipe((str(info.numerator),), (str(info.denominator),))
+            return Recipe(
+                (str(info.numerator),), (str(info.denominator),),
+                tuple((str(n), str(d)) for n, d in info.alternatives),
+            )
         return Recipe((metric,))
     rows = list(
         FormulaMetric.objects.filter(code=metric)
@@ -118,10 +163,13 @@ def campaign_metric_total(
     ``platform`` narrows to one platform (a Platform, its id or its code).
     """
     recipe = metric_recipe(metric, team_id=campaign.team_id)
-    rows = (
-        _rollups([campaign.pk], recipe.parts, start=start, end=end, platform=platform)
-        .values("metric").annotate(total=Sum("value")).order_by()
-    )
+    qs = _rollups([campaign.pk], recipe.parts, start=start, end=end, platform=platform)
+    if recipe.per_account:
+        by_account: dict[int, dict[str, Decimal]] = {}
+        for row in qs.values("account_id", "metric").annotate(total=Sum("value")).order_by():
+            by_account.setdefault(row["account_id"], {})[row["metric"]] = row["total"]
+        return recipe.value_by_account(by_account)
+    rows = qs.values("metric").annotate(total=Sum("value")).order_by()
     return recipe.value({row["metric"]: row["total"] for row in rows})
 
 
@@ -146,20 +194,22 @@ def campaign_metric_series(
     recipe = metric_recipe(metric, team_id=campaign.team_id)
     qs = _rollups([campaign.pk], recipe.parts, start=start, end=end, platform=platform)
     bucket = _bucket(granularity)
+    keys = ("account_id", "metric") if recipe.per_account else ("metric",)
     if bucket is not None:
-        qs = qs.annotate(period=bucket).values("period", "metric")
+        qs = qs.annotate(period=bucket).values("period", *keys)
     else:
-        qs = qs.values("date", "metric")
+        qs = qs.values("date", *keys)
     rows = qs.annotate(total=Sum("value")).order_by()
-    periods: dict[datetime.date, dict[str, Decimal]] = {}
+    periods: dict[datetime.date, dict[object, dict[str, Decimal]]] = {}
     for row in rows:
         period = row.get("period", row.get("date"))
         if isinstance(period, datetime.datetime):
             period = period.date()
-        periods.setdefault(period, {})[row["metric"]] = row["total"]
+        account = row.get("account_id")
+        periods.setdefault(period, {}).setdefault(account, {})[row["metric"]] = row["total"]
     series = []
     for period in sorted(periods):
-        value = recipe.value(periods[period])
+        value = recipe.value_by_account(periods[period])
         if value is not None:
             series.append((period, value))
     return series
@@ -175,11 +225,15 @@ def campaign_metric_breakdown(
         raise ValueError(f"by must be one of {BREAKDOWNS}")
     recipe = metric_recipe(metric, team_id=campaign.team_id)
     qs = _rollups([campaign.pk], recipe.parts, start=start, end=end)
+    # group -> account -> metric -> sum; accounts matter to rates with alternative parts.
+    groups: dict[str, dict[object, dict[str, Decimal]]] = {}
     if by == "platform":
-        rows = qs.values("platform__code", "metric").annotate(total=Sum("value")).order_by()
-        groups: dict[str, dict[str, Decimal]] = {}
+        keys = ("platform__code", "account_id") if recipe.per_account else ("platform__code",)
+        rows = qs.values(*keys, "metric").annotate(total=Sum("value")).order_by()
         for row in rows:
-            groups.setdefault(row["platform__code"], {})[row["metric"]] = row["total"]
+            groups.setdefault(row["platform__code"], {}).setdefault(
+                row.get("account_id"), {}
+            )[row["metric"]] = row["total"]
     else:
         chinese = (get_language() or "").startswith("zh")
         rows = (
@@ -187,14 +241,15 @@ def campaign_metric_breakdown(
                       "metric")
             .annotate(total=Sum("value")).order_by()
         )
-        groups = {}
         for row in rows:
             name = row["platform__name_zh"] if chinese else row["platform__name_en"]
             label = f"{name} · {row['account__handle']}"
-            groups.setdefault(label, {})[row["metric"]] = row["total"]
+            groups.setdefault(label, {}).setdefault(row["account_id"], {})[row["metric"]] = (
+                row["total"]
+            )
     result = []
     for key, sums in groups.items():
-        value = recipe.value(sums)
+        value = recipe.value_by_account(sums)
         if value is not None:
             result.append((key, value))
     result.sort(key=lambda pair: (-pair[1], pair[0]))
@@ -230,19 +285,28 @@ def campaigns_metric_totals(
     parts = set().union(*(r.parts for r in catalogue.values())) if catalogue else set()
     for _team, _code, numerator, denominator in formula_rows:
         parts |= {*_clean_parts(numerator), *_clean_parts(denominator)}
-    rows = (
-        _rollups(ids, parts, start=start, end=end)
-        .values("campaign_id", "campaign__team_id", "metric")
-        .annotate(total=Sum("value")).order_by()
-    )
+    # Per account only when a rate with alternative parts is asked for: fewer rows otherwise.
+    keys = ["campaign_id", "campaign__team_id", "metric"]
+    if any(recipe.per_account for recipe in catalogue.values()):
+        keys.append("account_id")
+    rows = _rollups(ids, parts, start=start, end=end).values(*keys).annotate(
+        total=Sum("value")
+    ).order_by()
     sums: dict[int, dict[str, Decimal]] = {pk: {} for pk in ids}
+    by_account: dict[int, dict[int, dict[str, Decimal]]] = {pk: {} for pk in ids}
     teams: dict[int, int] = {}
     for row in rows:
-        sums[row["campaign_id"]][row["metric"]] = row["total"]
+        campaign_sums = sums[row["campaign_id"]]
+        campaign_sums[row["metric"]] = campaign_sums.get(row["metric"], Decimal(0)) + row["total"]
+        by_account[row["campaign_id"]].setdefault(row.get("account_id"), {})[row["metric"]] = (
+            row["total"]
+        )
         teams[row["campaign_id"]] = row["campaign__team_id"]
     for pk in ids:
         for metric, recipe in catalogue.items():
-            value = recipe.value(sums[pk])
+            value = recipe.value_by_account(by_account[pk]) if recipe.per_account else (
+                recipe.value(sums[pk])
+            )
             if value is not None:
                 result[pk][metric] = value
         for metric in formulas:

@@ -3,17 +3,21 @@
 A file follows a *layout*: the generic one has one row per date × platform ×
 account (× optional content) and one column per metric, named by its code or
 its Chinese name (``platforms.metrics.METRIC_NAMES_ZH``). A layout finds the
-header, maps columns and parses values; tool presets (Baidu Tongji, 生意参谋,
-GA4) plug in as further ``Layout`` subclasses registered in ``LAYOUTS``.
+header, maps columns and parses values; the presets of the analytics tools
+(百度统计, 生意参谋, GA4 — ``presets``) are further ``Layout`` subclasses
+registered in ``LAYOUTS``. ``layout_detect`` names the layout a file follows
+from its first rows, for uploads that ask for ``AUTO``.
 
 Rules, whichever door the file came through (page, API, command):
 
 - the file is judged by its content (XLSX, or text that reads as UTF-8 or
   GB18030) and refused when larger than ``ANALYTICS_IMPORT_MAX_MB`` before it
   is read whole;
-- every invalid row is reported as "row N: reason" (N counts the header as row
-  1, as a spreadsheet shows it), in the uploader's language; a header the
-  layout cannot use rejects the whole file;
+- every invalid row is reported as "row N: reason" (N is the row as a
+  spreadsheet shows it: the header is row 1 unless title lines come first), in
+  the uploader's language; a header the layout cannot use rejects the whole
+  file; what a layout could not import as given (a rate without its parts)
+  follows the row errors as notes;
 - without ``skip_invalid`` nothing is written when any row is invalid; with it
   the valid rows are written and the invalid ones listed;
 - the points go through the store (``PointStage``): a later row for the same
@@ -32,12 +36,14 @@ import datetime
 import functools
 import hashlib
 import io
+import itertools
 import logging
 import re
+import unicodedata
 import uuid
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import IO
 
@@ -78,6 +84,10 @@ _THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d", "%Y年%m月%d日")
 # Rows past this are accepted as data; a CSV field past it is refused.
 csv.field_size_limit(1024 * 1024)
+# The upload's choice "detect the layout from the file".
+AUTO = "auto"
+# Rows read to find a file's header and layout (tool exports put title lines first).
+HEAD_ROWS = 60
 
 
 def import_max_bytes() -> int:
@@ -137,13 +147,9 @@ def _csv_rows(handle: IO[bytes]) -> Iterator[list]:
     handle.seek(0)
     encoding = _text_encoding(head) or "utf-8-sig"
     text = io.TextIOWrapper(handle, encoding=encoding, newline="")
+    lines = head.decode(encoding, errors="ignore").splitlines()[:HEAD_ROWS] if head else []
     try:
-        first_line = head.decode(encoding, errors="ignore").splitlines()[0] if head else ""
-        dialect = csv.Sniffer().sniff(first_line, delimiters=",\t;") if first_line else csv.excel
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        yield from csv.reader(text, dialect)
+        yield from csv.reader(text, delimiter=_delimiter(lines))
     except UnicodeDecodeError as exc:
         raise UnreadableFileError(_("The file mixes text encodings.")) from exc
     except csv.Error as exc:
@@ -152,6 +158,29 @@ def _csv_rows(handle: IO[bytes]) -> Iterator[list]:
         # Hand the stream back unclosed: its owner closes it.
         with contextlib.suppress(ValueError):
             text.detach()
+
+
+def _delimiter(lines: list[str]) -> str:
+    """The separator of the file's data lines: comma, tab or semicolon.
+
+    Judged on the line that holds the most of one of them — the header or a
+    data row — so a title line or a ``#`` comment above the header misleads
+    nothing; comma when the lines hold none.
+    """
+    best, most = ",", 0
+    for line in lines:
+        if line.lstrip().startswith("#"):
+            continue
+        for delimiter in (",", "\t", ";"):
+            count = _unquoted(line).count(delimiter)
+            if count > most:
+                best, most = delimiter, count
+    return best
+
+
+def _unquoted(line: str) -> str:
+    """The line without its quoted parts (a quoted "12,345" holds no separator)."""
+    return re.sub(r'"[^"]*"', "", line)
 
 
 def _xlsx_rows(handle: IO[bytes]) -> Iterator[list]:
@@ -217,6 +246,10 @@ class RowError(Exception):
         self.reasons = reasons
 
 
+class TableEnd(Exception):  # noqa: N818 - a signal, not an error
+    """The row ends the file's table: the rows after it (a footer, another table) are not data."""
+
+
 @dataclass
 class ParsedRow:
     date: datetime.date
@@ -238,6 +271,11 @@ class ImportContext:
     titles: dict[str, list[int]]  # title (casefold) -> content item ids
     publications: dict[tuple[int, str], tuple[int, int]]  # (account, external id / url) -> (item, pub)
     fixed_account_id: int | None = None
+
+    @classmethod
+    def empty(cls) -> ImportContext:
+        """A context that matches nothing: enough to judge a header."""
+        return cls(campaign_id=0, platforms={}, accounts={}, items={}, titles={}, publications={})
 
     @classmethod
     def for_campaign(cls, campaign, *, account=None) -> ImportContext:
@@ -305,6 +343,31 @@ class Layout:
 
     code = "generic"
     label = gettext_lazy("Generic: one row per date, platform and account")
+    # Files without platform and account columns (one site or shop per file) need
+    # the user to name the account, on one of these platforms (codes).
+    needs_account = False
+    platforms: tuple[str, ...] = ()
+    # The tool whose files the layout reads, for messages ("a %(tool)s export").
+    tool = label
+
+    def problems(self, header: list, *, account_id: int | None = None) -> list[str]:
+        """Why this layout cannot read the header (translated); empty when it can
+        (``account_id``: the account the user names for the whole file)."""
+        context = ImportContext.empty()
+        context.fixed_account_id = account_id
+        try:
+            self.bind(header, context)
+        except HeaderError as exc:
+            return exc.reasons
+        return []
+
+    def hinted(self, preamble: list[list]) -> bool:
+        """Whether the lines above the header name this layout's tool."""
+        return False
+
+    def score(self, header: list) -> int:
+        """How many of the header's columns this layout understands (detection ranks by it)."""
+        return 0
 
     def header(self, rows: Iterator[tuple[int, list]]) -> tuple[int, list] | None:
         """The header row (number, cells): the first row with any text, by default."""
@@ -379,13 +442,26 @@ def value_problem(problem: str, value: str, column: str) -> str:
 class BoundLayout:
     """A layout matched to one file's header: parses that file's rows."""
 
-    def parse(self, cells: list) -> ParsedRow | None:
-        """The row's points, None for a row to pass over (blank), or ``RowError``."""
+    def parse(self, cells: list, number: int) -> ParsedRow | None:
+        """Row ``number``'s points, None for a row to pass over (blank), ``RowError``,
+        or ``TableEnd`` when the row ends the table."""
         raise NotImplementedError
+
+    def notes(self) -> list[str]:
+        """What the import kept as given or left out, for after the row errors (translated)."""
+        return []
 
 
 def _normalise(name: object) -> str:
-    return _cell_text(name).replace("\u3000", " ").strip().casefold()
+    """A column name as layouts compare it: full-width forms folded (（PV） is (PV)),
+    case and spaces ignored."""
+    text = unicodedata.normalize("NFKC", _cell_text(name))
+    return "".join(text.split()).casefold()
+
+
+def column_key(name: object) -> str:
+    """The form in which layouts compare column names (see ``_normalise``)."""
+    return _normalise(name)
 
 
 # The generic layout's fixed columns, by every name they may have.
@@ -403,21 +479,30 @@ def metric_for_column(name: str) -> str | None:
     key = _normalise(name)
     if key in METRICS:
         return key
-    for chinese, code in METRIC_NAMES_ZH.items():
-        if key == chinese.casefold():
-            return str(code)
+    return _metric_names().get(key)
+
+
+@functools.cache
+def _metric_names() -> dict[str, str]:
+    names = {_normalise(chinese): str(code) for chinese, code in METRIC_NAMES_ZH.items()}
     with translation.override("en"):
         for code, label in Metric.choices:
-            if key == str(label).casefold():
-                return code
-    return None
+            names.setdefault(_normalise(label), code)
+    return names
 
 
-_FIXED_NAMES = {alias.casefold(): role for role, aliases in FIXED_COLUMNS.items() for alias in aliases}
+_FIXED_NAMES = {_normalise(alias): role for role, aliases in FIXED_COLUMNS.items() for alias in aliases}
 
 
 class GenericLayout(Layout):
     """One row per date × platform × account (× optional content), a column per metric."""
+
+    def score(self, header: list) -> int:
+        return sum(
+            1 for cell in header if _normalise(cell) and (
+                _normalise(cell) in _FIXED_NAMES or metric_for_column(_cell_text(cell))
+            )
+        )
 
     def describe(self, header: list) -> list[str]:
         """What each header cell becomes, in the reader's language ("" when unknown)."""
@@ -499,7 +584,7 @@ class GenericBound(BoundLayout):
         # (platform cell, account cell) -> account id or a reason: files repeat them.
         self._accounts: dict[tuple, int | str | list[str]] = {}
 
-    def parse(self, cells: list) -> ParsedRow | None:
+    def parse(self, cells: list, number: int = 0) -> ParsedRow | None:
         if len(cells) <= self.width:
             cells = [*cells, *([None] * (self.width + 1 - len(cells)))]
         context = self.context
@@ -580,9 +665,125 @@ class GenericBound(BoundLayout):
 LAYOUTS: dict[str, Layout] = {"generic": GenericLayout()}
 
 
+def layout_register(layout: Layout) -> Layout:
+    """Add ``layout`` to the layouts uploads may name (its ``code``)."""
+    LAYOUTS[layout.code] = layout
+    return layout
+
+
 def layout_for(code: str) -> Layout:
     """The layout registered under ``code``; ``KeyError`` for an unknown one."""
     return LAYOUTS[code]
+
+
+def layout_choices() -> list[tuple[str, str]]:
+    """(code, label) of every layout, "detect from the file" first, for forms and docs."""
+    return [(AUTO, _("Detect from the file")), *((c, str(lay.label)) for c, lay in LAYOUTS.items())]
+
+
+@dataclass
+class Detection:
+    """What the first rows of a file say about its layout.
+
+    ``readers`` are the layouts that read its header, best first; ``code`` is
+    the best one, None when several read it equally well (``candidates``) or
+    none reads it — then ``problems`` say why the nearest layout (the one
+    understanding most columns) cannot.
+    """
+
+    code: str | None
+    candidates: list[str]
+    problems: list[str]
+    readers: list[str] = field(default_factory=list)
+
+
+def layout_detect(handle: IO[bytes], kind: str, *, account_id: int | None = None) -> Detection:
+    """The layout the file follows, judged by its first ``HEAD_ROWS`` rows (read as a stream).
+
+    Layouts are ranked by the columns they understand, then by the lines above
+    the header naming their tool; a tool's preset goes before the generic
+    layout, which reads a tool's file only in part (no title lines, no total row).
+    """
+    handle.seek(0)
+    reader = read_rows(handle, kind)
+    try:
+        head = list(itertools.islice(reader, HEAD_ROWS))
+    finally:
+        reader.close()
+        handle.seek(0)
+    readers: list[tuple[tuple[int, bool, bool], str]] = []
+    # The layout understanding most columns, with the fewest problems on a tie.
+    nearest: tuple[tuple[int, int], list[str]] | None = None
+    for code, layout in LAYOUTS.items():
+        found = layout.header(iter(head))
+        if found is None:
+            continue
+        number, header = found
+        problems = layout.problems(header, account_id=account_id)
+        score = layout.score(header)
+        if not problems:
+            preamble = [cells for row, cells in head if row < number]
+            readers.append(((score, layout.hinted(preamble), layout.needs_account), code))
+        elif nearest is None or (score, -len(problems)) > nearest[0]:
+            nearest = ((score, -len(problems)), problems)
+    if readers:
+        readers.sort(key=lambda pair: pair[0], reverse=True)
+        best = readers[0][0]
+        codes = [code for rank, code in readers if rank == best]
+        return Detection(
+            codes[0] if len(codes) == 1 else None, codes, [], [code for _rank, code in readers]
+        )
+    return Detection(None, [], nearest[1] if nearest else [])
+
+
+def _layout_names(codes: list[str]) -> str:
+    return _(" or ").join(str(LAYOUTS[code].label) for code in codes)
+
+
+def _detected_preset(file: IO[bytes], kind: str, preset: str, account_id: int | None) -> str:
+    """The preset to read the file with: the detected one for ``AUTO``, else ``preset``.
+
+    ``ValidationError`` when ``AUTO`` finds no layout or several, and when a
+    named layout cannot read the file but another one can.
+    """
+    detection = layout_detect(file, kind, account_id=account_id)
+    if preset == AUTO:
+        if detection.code is not None:
+            return detection.code
+        if detection.candidates:
+            raise ValidationError({"preset": _(
+                "This file could be read as %(layouts)s: choose its layout."
+            ) % {"layouts": _layout_names(detection.candidates)}})
+        if detection.problems:
+            raise ValidationError({"file": _("No layout reads this file: %(problems)s.") % {
+                "problems": "; ".join(detection.problems)
+            }})
+        raise ValidationError({"file": _("No layout reads this file: it has no header row.")})
+    if preset not in detection.readers and detection.code is not None:
+        raise ValidationError({"preset": _(
+            "This file looks like %(detected)s, not %(chosen)s: choose that layout, "
+            "or let the layout be detected from the file."
+        ) % {"detected": LAYOUTS[detection.code].label, "chosen": LAYOUTS[preset].label}})
+    return preset
+
+
+def _check_account(layout: Layout, account) -> None:
+    if not layout.needs_account:
+        return
+    from platforms.models import Platform
+
+    names = _(" or ").join(
+        p.name for p in Platform.objects.filter(code__in=layout.platforms).order_by("sort_order")
+    )
+    if account is None:
+        raise ValidationError({"account": _(
+            "An export of %(tool)s names no account: choose the account on %(platforms)s "
+            "it belongs to."
+        ) % {"tool": layout.tool, "platforms": names}})
+    if account.platform.code not in layout.platforms:
+        raise ValidationError({"account": _(
+            "An export of %(tool)s belongs to an account on %(platforms)s, not on %(platform)s."
+        ) % {"tool": layout.tool, "platforms": names, "platform": account.platform.name}})
 
 
 # -- services ------------------------------------------------------------------------------------
@@ -607,19 +808,28 @@ def import_create(
     Checks, before anything is stored: the actor may import for the campaign's
     team (``metrics.import``; None is the system, e.g. the command line), the
     file is within the limit (judged by its size, not by reading it) and is a
-    CSV or XLSX by its content. The import runs in ``metrics_import_task``
-    once this transaction has committed (``run=False`` leaves it to the caller).
+    CSV or XLSX by its content, its layout is known (``AUTO``: detected from
+    its first rows; a named layout that cannot read the file while another
+    can is refused) and a layout whose files name no account has the user's
+    account, of the campaign's team, on the layout's platform. The import runs
+    in ``metrics_import_task`` once this transaction has committed
+    (``run=False`` leaves it to the caller).
     """
     from ..tasks.ingest import metrics_import_task  # tasks call these services
 
     if actor is not None and not user_can(actor, campaign.team_id, "metrics.import"):
         raise PermissionDenied(_("You may not import metrics for this team."))
-    if preset not in LAYOUTS:
+    if preset != AUTO and preset not in LAYOUTS:
         raise ValidationError({"preset": _("Unknown layout.")})
     if account is not None and account.team_id != campaign.team_id:
         raise ValidationError({"account": _("Choose one of the campaign team's accounts.")})
     import_refuse_oversized(size if size is not None else getattr(file, "size", None))
     kind = import_file_kind(file)
+    try:
+        preset = _detected_preset(file, kind, preset, getattr(account, "pk", None))
+    except UnreadableFileError as exc:
+        raise ValidationError({"file": str(exc)}) from exc
+    _check_account(LAYOUTS[preset], account)
     digest = hashlib.sha256()
     file.seek(0)
     while chunk := file.read(1024 * 1024):
@@ -637,7 +847,7 @@ def import_create(
         audit_record(
             actor=actor, action="metrics.import", target=batch, team=campaign.team,
             summary=gettext_noop("Imported metrics from %(name)s"),
-            data={"name": batch.original_name, "campaign": campaign.pk},
+            data={"name": batch.original_name, "campaign": campaign.pk, "layout": preset},
         )
         if run:
             enqueue_on_commit(metrics_import_task, batch.pk, language or translation.get_language())
@@ -652,6 +862,8 @@ class Preview:
     columns: list[str]
     rows: list[list[str]]
     problems: list[str]
+    # The header's row in the file (title lines of a tool's export come first).
+    header_row: int = 1
 
 
 def import_preview(*, batch: ImportBatch, rows: int = 10) -> Preview | None:
@@ -671,15 +883,19 @@ def import_preview(*, batch: ImportBatch, rows: int = 10) -> Preview | None:
                 layout.bind(header, ImportContext.for_campaign(batch.campaign, account=batch.account))
             except HeaderError as exc:
                 problems.append(_row_error(number, exc.reasons))
+            width = max((i + 1 for i, c in enumerate(header) if _cell_text(c)), default=0)
             shown = []
             for _number, cells in reader:
                 if len(shown) >= rows:
                     break
-                shown.append([_cell_text(c) for c in cells[: len(header)]])
+                shown.append([_cell_text(c) for c in cells[:width]])
             reader.close()
     except (UnreadableFileError, FileNotFoundError):
         return None
-    return Preview([_cell_text(c) for c in header], layout.describe(header), shown, problems)
+    header = header[:width]
+    return Preview(
+        [_cell_text(c) for c in header], layout.describe(header), shown, problems, number
+    )
 
 
 def _set_progress(batch: ImportBatch, **fields) -> None:
@@ -698,7 +914,8 @@ def import_run(*, batch: ImportBatch) -> ImportBatch:
     Idempotent: a batch that is no longer waiting is returned as it is. Ends
     ``rejected`` (nothing written) when the header is unusable or a row is
     invalid without ``skip_invalid``; ``done`` otherwise — for a dry run with
-    the counts the import would have, and nothing written.
+    the counts the import would have, and nothing written. The layout's notes
+    (values kept as given, columns left out) follow the row errors.
     """
     claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.PENDING).update(
         status=ImportStatus.RUNNING
@@ -724,12 +941,12 @@ def import_run(*, batch: ImportBatch) -> ImportBatch:
             source=MetricSource.IMPORT, batch_id=batch.pk
         ) as stage:
             total = count_rows(handle, kind)
-            _set_progress(batch, rows_total=max((total or 1) - 1, 0))
             rows = read_rows(handle, kind)
             found = layout.header(rows)
             if found is None:
                 return _finish(batch, ImportStatus.REJECTED, [_row_error(1, [_("no header row")])])
             header_number, header = found
+            _set_progress(batch, rows_total=max((total or 1) - header_number, 0))
             try:
                 bound = layout.bind(header, context)
             except HeaderError as exc:
@@ -739,10 +956,12 @@ def import_run(*, batch: ImportBatch) -> ImportBatch:
             for number, cells in rows:
                 done += 1
                 try:
-                    parsed = bound.parse(cells)
+                    parsed = bound.parse(cells, number)
                 except RowError as exc:
                     report(number, exc.reasons)
                     continue
+                except TableEnd:
+                    break
                 if parsed is not None:
                     for metric, value in parsed.values:
                         stage.add_valid(
@@ -751,6 +970,7 @@ def import_run(*, batch: ImportBatch) -> ImportBatch:
                         )
                 if done % PROGRESS_EVERY == 0:
                     _set_progress(batch, rows_done=done, rows_invalid=invalid)
+            rows.close()
             _set_progress(batch, rows_done=done, rows_invalid=invalid, rows_total=done)
             if invalid > ERRORS_KEPT:
                 errors.append(_("… and %(count)s more invalid rows") % {
@@ -758,6 +978,7 @@ def import_run(*, batch: ImportBatch) -> ImportBatch:
                 })
             if invalid and not batch.skip_invalid:
                 return _finish(batch, ImportStatus.REJECTED, errors)
+            errors.extend(bound.notes())
             stage.flush()
             if not batch.dry_run:
                 stage.ensure_partitions()
@@ -790,3 +1011,7 @@ def import_fail(*, batch_id: int) -> None:
         status=ImportStatus.FAILED, finished_at=timezone.now(),
         errors=[str(_("The import stopped before it finished; run it again."))],
     )
+
+
+# The analytics tools' presets subclass ``Layout`` above and register themselves.
+from . import presets as _presets  # noqa: E402, F401

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
-from campaigns.planning.models import KPI, CampaignStatus
+from campaigns.planning.models import CampaignStatus
 from campaigns.planning.selectors import campaigns_visible_to
 from platforms.models import Platform, PlatformAccount
 from teams.doors import StyledForm, apply_validation_error, get_or_404
@@ -43,7 +43,7 @@ from ..selectors.dashboards import (
     metric_format,
     metric_name,
 )
-from ..selectors.kpis import PACING_BANDS, PACING_LABELS, KPIStatus
+from ..selectors.kpis import PACING_BANDS, PACING_LABELS, KPIStatus, kpis_of_campaign
 from ..services import diagnosis, optimisation, reviews
 
 PACING_HEX = {"ahead": "#198754", "on_track": "#0d6efd", "behind": "#fd7e14", "at_risk": "#dc3545"}
@@ -440,14 +440,13 @@ def _bands() -> list[tuple[str, str]]:
 
 def _campaign_context(request, pk: int):
     campaign = _campaign(request, pk)
-    kpi_metrics = KPI.objects.filter(goal__campaign=campaign).order_by(
-        "goal__order", "goal_id", "id"
-    ).values_list("metric", flat=True)
-    metrics = list(dict.fromkeys([*kpi_metrics, *TREND_DEFAULTS]))
+    # Read once: the trend's metric choices and the dashboard's KPIs.
+    kpis = kpis_of_campaign(campaign)
+    metrics = list(dict.fromkeys([*(kpi.metric for kpi in kpis), *TREND_DEFAULTS]))
     form = CampaignFilterForm(request.GET or None, metrics=metrics)
     filters = form.filters()
     metric = request.GET.get("metric") if request.GET.get("metric") in metrics else metrics[0]
-    dashboard = dashboards.campaign_dashboard(campaign, filters)
+    dashboard = dashboards.campaign_dashboard(campaign, filters, kpis=kpis)
     return campaign, form, dashboard, metric
 
 

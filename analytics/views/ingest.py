@@ -33,16 +33,29 @@ from ..services import imports, tracking
 # --- forms -------------------------------------------------------------------------------------
 
 
+class AccountChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: PlatformAccount) -> str:
+        return f"{obj.platform.name} · {obj.handle} ({obj.team.name})"
+
+
 class ImportForm(StyledForm):
     campaign = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Campaign"))
     file = forms.FileField(
         label=gettext_lazy("File (CSV or XLSX)"),
         help_text=gettext_lazy(
-            "One row per date, platform and account; columns date/日期, platform/平台, "
-            "account/账号, optionally content/内容, and one column per metric (阅读量, 播放量 …)."
+            "A platform back-end's export with columns date/日期, platform/平台, account/账号 "
+            "and one per metric, or a day-by-day export of 百度统计, 生意参谋 or Google "
+            "Analytics 4 as the tool writes it."
         ),
     )
-    preset = forms.ChoiceField(label=gettext_lazy("Layout"), choices=())
+    preset = forms.ChoiceField(label=gettext_lazy("Layout"), choices=(), initial=imports.AUTO)
+    account = AccountChoiceField(
+        queryset=None, required=False, label=gettext_lazy("Account"),
+        help_text=gettext_lazy(
+            "Exports of analytics tools name no account: choose the team's website account "
+            "(自有网站) for 百度统计 and Google Analytics, the shop's account for 生意参谋."
+        ),
+    )
     skip_invalid = forms.BooleanField(
         label=gettext_lazy("Import the valid rows, skip the invalid"), required=False
     )
@@ -51,9 +64,10 @@ class ImportForm(StyledForm):
     def __init__(self, *args, campaigns=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["campaign"].queryset = campaigns
-        self.fields["preset"].choices = [
-            (code, layout.label) for code, layout in imports.LAYOUTS.items()
-        ]
+        self.fields["preset"].choices = imports.layout_choices()
+        self.fields["account"].queryset = PlatformAccount.objects.filter(
+            team_id__in=campaigns.values("team_id")
+        ).select_related("platform", "team").order_by("team__name", "platform__sort_order", "handle")
         self.fields["file"].widget.attrs["accept"] = ".csv,.xlsx,text/csv," + imports.XLSX
 
 
@@ -131,8 +145,8 @@ def import_upload(request):
             batch = imports.import_create(
                 actor=request.user, campaign=data["campaign"], file=upload,
                 original_name=upload.name, size=upload.size, preset=data["preset"],
-                skip_invalid=data["skip_invalid"], dry_run=data["dry_run"],
-                language=request.LANGUAGE_CODE,
+                account=data["account"], skip_invalid=data["skip_invalid"],
+                dry_run=data["dry_run"], language=request.LANGUAGE_CODE,
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
@@ -158,8 +172,10 @@ def _progress_context(batch) -> dict:
 
 def import_detail(request, pk: int):
     batch = _batch_or_404(request, pk)
+    layout = imports.LAYOUTS.get(batch.preset)
     return render(request, "analytics/ingest/import_detail.html", {
         **_progress_context(batch), "preview": imports.import_preview(batch=batch),
+        "layout_label": layout.label if layout is not None else batch.preset,
     })
 
 

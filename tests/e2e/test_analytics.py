@@ -55,6 +55,17 @@ def _dashboard(page, server: str) -> None:
     expect(page.locator("[data-testid=kpi-gauge]").first).to_be_visible()
 
 
+def _funnel(page) -> dict[str, float]:
+    """The funnel's step values as the page carries them (an empty step counts 0)."""
+    steps = page.locator("[data-testid=funnel-step]")
+    return {
+        steps.nth(i).get_attribute("data-step"): float(
+            steps.nth(i).get_attribute("data-value") or 0
+        )
+        for i in range(steps.count())
+    }
+
+
 def _reads_gauge(page):
     return page.locator("[data-testid=kpi-gauge][data-metric=reads]")
 
@@ -74,9 +85,7 @@ def test_analyst_imports_a_fixed_export_and_the_manager_sees_the_dashboard_move(
     _dashboard(manager, server)
     reads_before = float(_reads_gauge(manager).get_attribute("data-actual"))
     progress_before = float(_reads_gauge(manager).get_attribute("data-progress"))
-    exposure_before = float(
-        manager.locator("[data-testid=funnel-step][data-step=exposure]").get_attribute("data-value")
-    )
+    funnel_before = _funnel(manager)
 
     analyst = page_as("analyst")
     _import(analyst, server, [
@@ -98,10 +107,14 @@ def test_analyst_imports_a_fixed_export_and_the_manager_sees_the_dashboard_move(
     expect(gauge).to_have_attribute("data-actual", re.compile(r"\d"))
     assert float(gauge.get_attribute("data-actual")) == reads_before + 20000
     assert float(gauge.get_attribute("data-progress")) > progress_before
+    # The funnel's steps grow by the imported row's reads, clicks and conversions.
+    funnel = _funnel(manager)
+    assert {step: funnel[step] - funnel_before[step] for step in funnel} == {
+        "exposure": 20000, "clicks": 800, "conversions": 40, "orders": 0,
+    }
     exposure = manager.locator("[data-testid=funnel-step][data-step=exposure]")
-    assert float(exposure.get_attribute("data-value")) == exposure_before + 20000
     expect(exposure.locator("[data-testid=funnel-value]")).to_have_text(
-        f"{exposure_before + 20000:,.0f}"
+        f"{funnel['exposure']:,.0f}"
     )
     expect(manager.locator(".plotly-figure[data-drawn='1']").first).to_be_attached()
     _shot(manager, "analytics-campaign-dashboard-desktop-zh")

@@ -264,11 +264,14 @@ def test_api_verification_status_is_read_only_on_update(api_as, users, team):
     assert response.json()["verification_status"] == "verified"
 
 
-def test_api_catalogue_lists_ten_platforms_with_profiles(api_as, users):
+def test_api_catalogue_lists_eleven_platforms_with_profiles(api_as, users):
     response = api_as(users["reviewer"]).get("/api/v1/platforms/")
     codes = [p["code"] for p in response.json()]
+    # Ten platforms with an audience, then the campaign's own website (analytics imports).
     assert codes == ["wechat_oa", "wechat_channels", "weibo", "douyin", "xiaohongshu", "zhihu",
-                     "bilibili", "taobao", "jd", "linkedin"]
+                     "bilibili", "taobao", "jd", "linkedin", "website"]
+    website = api_as(users["reviewer"]).get("/api/v1/platforms/website/").json()
+    assert (website["audience_age"], website["requires_enterprise_certification"]) == ({}, False)
     douyin = api_as(users["reviewer"]).get("/api/v1/platforms/douyin/").json()
     assert douyin["ad_flexibility"] == "high"
     assert "short_video" in douyin["content_formats"]

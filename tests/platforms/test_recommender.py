@@ -94,6 +94,8 @@ def test_settings_weights_are_used(settings):
 def test_scores_are_between_zero_and_one_and_sorted():
     ranking, _ = recommend_platforms({"age_bands": ["55+"], "gender": "male"})
     assert len(ranking) == 10
+    # The campaign's own website has no audience profile: nothing to rank it by.
+    assert "website" not in {r.platform for r in ranking}
     scores = [r.score for r in ranking]
     assert scores == sorted(scores, reverse=True)
     assert all(0 <= s <= 1 for s in scores)

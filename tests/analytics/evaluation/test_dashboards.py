@@ -13,8 +13,10 @@ from openpyxl import load_workbook
 
 from analytics.models import Finding, FindingKind
 from analytics.selectors.dashboards import Filters, campaign_dashboard, portfolio
+from analytics.selectors.kpis import kpi_statuses, kpis_of_campaigns
 from campaigns.planning.models import CampaignStatus
 from tests.campaigns.planning.factories import CampaignFactory, GoalFactory, KPIFactory
+from tests.platforms.factories import PlatformAccountFactory, platform
 
 from .conftest import DAY, put
 
@@ -76,6 +78,83 @@ def test_the_campaign_dashboard_takes_the_same_queries_for_one_or_many_kpis_and_
 ):
     with django_assert_num_queries(3):  # KPIs, their sums, the rollup rows
         campaign_dashboard(live, Filters(start=live.start_date, end=today), today=today)
+
+
+def test_the_dashboards_kpis_equal_the_kpi_selectors_whatever_the_filters(live, today):
+    goal = live.goals.get()
+    KPIFactory(goal=goal, metric="plays", target=Decimal("50000"), platform=platform("douyin"))
+    KPIFactory(goal=goal, metric="clicks", target=Decimal("2000"),
+               deadline=live.start_date + 4 * DAY)
+
+    expected = kpi_statuses(kpis_of_campaigns([live.pk]), today=today)
+    for filters in (Filters(), Filters(platform="wechat_oa"),
+                    Filters(start=today - DAY, end=today)):
+        statuses = campaign_dashboard(live, filters, today=today).statuses
+        assert [s.as_dict() for s in statuses] == [s.as_dict() for s in expected]
+    actual = {s.metric: s.actual for s in expected}
+    assert actual == {
+        "reads": Decimal("10000"), "conversion_rate": Decimal("0.042857"),  # 60 ÷ 1,400
+        "plays": Decimal("20000"), "clicks": Decimal("700"),  # five days of 140
+    }
+
+
+def test_a_shops_conversion_rate_takes_buyers_per_visitor_account_by_account(
+    team, live, today, wechat
+):
+    shop = PlatformAccountFactory(team=team, platform=platform("taobao"), handle="brand-shop")
+    for offset in range(10):
+        put(live, shop, live.start_date + offset * DAY, visitors=500, buyers=20)
+
+    dashboard = campaign_dashboard(live, today=today)
+
+    rate = next(s for s in dashboard.statuses if s.metric == "conversion_rate")
+    # (60 conversions + 200 buyers) ÷ (1,400 clicks + 5,000 visitors)
+    assert rate.actual == Decimal("0.040625")
+    assert rate.actual == kpi_statuses(kpis_of_campaigns([live.pk]), today=today)[1].actual
+    groups = {g.key: g.value("conversion_rate") for g in dashboard.platforms}
+    assert groups["taobao"] == Decimal("0.04")
+    assert dashboard.total("conversion_rate") == Decimal("0.040625")
+    assert dashboard.series("conversion_rate")[0] == (
+        live.start_date, Decimal("26") / Decimal("640")
+    )
+
+
+def _campaigns_with_data(team, users, today, wechat, count: int) -> None:
+    for i in range(count):
+        campaign = CampaignFactory(team=team, owner=users["marketer"], name=f"Extra {i}",
+                                   status=CampaignStatus.RUNNING,
+                                   start_date=today - 5 * DAY, end_date=today + 5 * DAY)
+        KPIFactory(goal=GoalFactory(campaign=campaign), metric="reads", target=Decimal("1000"))
+        put(campaign, wechat, today - DAY, reads=100, clicks=10)
+
+
+@pytest.mark.parametrize(("door", "queries"), [
+    # Session, user, roles, the campaign, its KPIs, the platforms of the filter,
+    # the rollup rows, the accounts' names, the top content.
+    ("page", 9),
+    # Roles, the campaign, its KPIs, the rollup rows, the accounts' names.
+    ("api", 5),
+])
+def test_the_campaign_dashboard_query_count_is_the_same_for_one_and_twenty_campaigns(
+    client_as, api_as, team, users, live, today, wechat, django_assert_num_queries, door,
+    queries,
+):
+    def reader():
+        # A fresh user each time: roles are cached on the user object.
+        user = get_user_model().objects.get(pk=users["manager"].pk)
+        if door == "api":
+            return api_as(user), f"/api/v1/campaigns/{live.pk}/dashboard/"
+        return client_as(user), reverse("analytics:campaign_dashboard", args=[live.pk])
+
+    client, url = reader()
+    client.get(url)  # the first request of a session also writes the login's traces
+    client, url = reader()
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
+    _campaigns_with_data(team, users, today, wechat, 19)
+    client, url = reader()
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
 
 
 def test_the_portfolio_query_count_is_the_same_for_one_and_twenty_campaigns(
