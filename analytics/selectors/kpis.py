@@ -165,6 +165,23 @@ def measure(metric: str, by_account: dict[int, dict[str, Decimal]]) -> Decimal |
     return metric_recipe(metric).value_by_account(by_account)
 
 
+def _progress(direction: str, actual: Decimal | None, target: Decimal) -> Decimal | None:
+    """How far a KPI has come: 1 (100 %) when its target is reached.
+
+    A KPI that should fall (a bounce rate from 50 % down to 30 %, complaints
+    kept under 20) reaches its target when the actual is at or below it, so
+    its progress is target ÷ actual, the mirror of the pacing ratio; one at
+    zero is as good as it gets.
+    """
+    if actual is None:
+        return None
+    if direction == Direction.DECREASE:
+        if actual <= 0:
+            return Decimal(1).quantize(PLACES)
+        return (target / actual).quantize(PLACES)
+    return (actual / target).quantize(PLACES) if target else None
+
+
 def _status(kpi: KPI, actual: Decimal | None, today: datetime.date) -> KPIStatus:
     start, end = kpi_window(kpi)
     total = (end - start).days + 1
@@ -181,7 +198,7 @@ def _status(kpi: KPI, actual: Decimal | None, today: datetime.date) -> KPIStatus
         forecast = (actual * total / elapsed).quantize(PLACES) if (
             actual is not None and elapsed
         ) else None
-    progress = (actual / target).quantize(PLACES) if actual is not None and target else None
+    progress = _progress(kpi.direction, actual, target)
     ratio = None
     if forecast is not None:
         if kpi.direction == Direction.DECREASE:

@@ -152,6 +152,36 @@ def test_a_decrease_kpi_is_ahead_when_the_value_stays_below_target(campaign, goa
     assert _status(kpi, START + DAY).pacing == AHEAD  # 0.10 ÷ 0.05 = 2
 
 
+def test_a_decrease_kpi_below_target_has_reached_it(campaign, goal, wechat):
+    kpi = KPIFactory(goal=goal, metric="conversion_rate", target=Decimal("0.10"),
+                     direction=Direction.DECREASE)
+    put(campaign, wechat, START, clicks=100, conversions=5)
+
+    assert _status(kpi, START + DAY).progress == Decimal("2")  # 0.10 ÷ 0.05: done twice over
+
+
+def test_a_bounce_rate_kpi_above_target_shows_how_far_it_still_has_to_fall(
+    campaign, goal, wechat
+):
+    kpi = KPIFactory(goal=goal, metric="bounce_rate", target=Decimal("0.30"),
+                     direction=Direction.DECREASE)
+    put(campaign, wechat, START, sessions=100, bounced_sessions=40)
+
+    status = _status(kpi, START + DAY)
+
+    assert status.actual == Decimal("0.4")
+    assert status.progress == Decimal("0.75")  # 0.30 ÷ 0.40
+    assert status.pacing == BEHIND
+
+
+def test_a_decrease_kpi_at_zero_is_complete(campaign, goal, wechat):
+    kpi = KPIFactory(goal=goal, metric="conversion_rate", target=Decimal("0.10"),
+                     direction=Direction.DECREASE)
+    put(campaign, wechat, START, clicks=100, conversions=0)
+
+    assert _status(kpi, START + DAY).progress == Decimal("1")
+
+
 def test_statuses_of_many_campaigns_take_one_query(
     campaign, reads_kpi, conversion_kpi, wechat, django_assert_num_queries
 ):
