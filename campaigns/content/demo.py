@@ -96,6 +96,8 @@ def _approve(ctx, item: ContentItem) -> None:
 
 
 def seed(ctx: DemoContext) -> None:
+    # Every item for the WeChat Official Account carries a picture: WeChat
+    # publishes any kind as an article, and an article needs a cover.
     campaigns = {c.name: c for c in Campaign.objects.filter(team=ctx.team)}
     brand = campaigns.get(BRAND_CAMPAIGN)
     if brand is None:
@@ -140,7 +142,7 @@ def seed(ctx: DemoContext) -> None:
     item, created = _item(
         ctx, brand, "粉丝互动：你常喝哪款茶", kind=ContentKind.IMAGE_TEXT,
         body="留言说说你平时常喝的茶和冲泡习惯，我们会挑选有趣的留言在下期分享。",
-        accounts=[a for a in (wechat,) if a],
+        accounts=[a for a in (wechat,) if a], media=[media["photo"]],
         interaction_prompt=InteractionPrompt.TOPIC, interaction_prompt_text="你常喝哪一款茶？",
         planned_at=_at(5, 20, zone),
     )
@@ -157,7 +159,7 @@ def seed(ctx: DemoContext) -> None:
     item, created = _item(
         ctx, brand, "春茶限时抢购", kind=ContentKind.IMAGE_TEXT,
         body="全网最低价！春茶限时抢购，手慢无。", accounts=[a for a in (wechat,) if a],
-        planned_at=_at(6, 12, zone),
+        media=[media["photo"]], planned_at=_at(6, 12, zone),
     )
     if created:
         # Refused on purpose: the blocked draft is the point of this example.
@@ -184,6 +186,7 @@ def seed(ctx: DemoContext) -> None:
     item, created = _item(
         ctx, brand, "旧版品牌海报文案", kind=ContentKind.IMAGE_TEXT,
         body="品牌焕新前的海报文案，保留作参考。", accounts=[a for a in (wechat,) if a],
+        media=[media["photo"]],
     )
     if created:
         _approve(ctx, item)
@@ -229,7 +232,7 @@ def seed(ctx: DemoContext) -> None:
         ).exists():
             services.content_item_create(
                 actor=member.user, campaign=other, kind=ContentKind.ARTICLE,
-                title="Other team: newsletter teaser", body="Sign up for our spring newsletter.",
+                title="华东区域：会员通讯预告", body="订阅我们的春季会员通讯。",
             )
             made += 1
     ctx.say(f"content: {made} demo items (draft, in review, changes requested, approved, "

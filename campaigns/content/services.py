@@ -64,8 +64,10 @@ EXPIRABLE = frozenset({S.DRAFT, S.IN_REVIEW, S.CHANGES_REQUESTED})
 # A time "now" computed by the caller is a few moments old when it arrives here.
 PAST_GRACE = datetime.timedelta(minutes=1)
 
-# A WeChat Official Account article goes out with a cover (its thumb_media_id):
-# the connector uploads the item's first picture WeChat takes as image material.
+# A WeChat Official Account publishes only articles (draft/add + freepublish), so
+# every kind of content goes out there as an article, with a cover (its
+# thumb_media_id): the connector uploads the item's first picture WeChat takes
+# as image material. No kind is refused there outright.
 WECHAT_OA = "wechat_oa"
 
 # Sources whose right of use rests on a record: the licence or authorisation.
@@ -173,12 +175,26 @@ def takes_as_wechat_cover(asset: MediaAsset) -> bool:
 def _cover_errors(
     item: ContentItem, accounts: Iterable[PlatformAccount], media: list[MediaAsset]
 ) -> list[str]:
-    if item.kind != ContentKind.ARTICLE or any(takes_as_wechat_cover(m) for m in media):
+    """Why the item cannot go out on a WeChat Official Account: no cover picture.
+
+    Whatever its kind, the connector publishes it as an article, which WeChat
+    refuses without a cover; the kind is named when it is not an article, so
+    the marketer sees why an image-text post or a video needs a picture too.
+    """
+    if any(takes_as_wechat_cover(m) for m in media):
         return []
+    wechat_accounts = [a for a in accounts if a.platform.code == WECHAT_OA]
+    if item.kind == ContentKind.ARTICLE:
+        return [
+            _("An article on %(account)s needs a cover: attach a JPEG or PNG picture of at "
+              "most 10 MB.") % {"account": str(account)}
+            for account in wechat_accounts
+        ]
     return [
-        _("An article on %(account)s needs a cover: attach a JPEG or PNG picture of at "
-          "most 10 MB.") % {"account": str(account)}
-        for account in accounts if account.platform.code == WECHAT_OA
+        _("%(account)s publishes every post as a WeChat article, so this “%(kind)s” item "
+          "needs a cover too: attach a JPEG or PNG picture of at most 10 MB.")
+        % {"account": str(account), "kind": item.get_kind_display()}
+        for account in wechat_accounts
     ]
 
 
@@ -201,7 +217,7 @@ def _gate_errors(
     item: ContentItem, accounts: list[PlatformAccount], on_date: datetime.date
 ) -> dict[str, list[str]]:
     """Why the item may not go out on ``accounts`` on ``on_date``: accounts, media (an
-    expired licence, a WeChat article without a cover), filing."""
+    expired licence, an item for a WeChat Official Account without a cover), filing."""
     errors: dict[str, list[str]] = {}
     media = list(item.media.all())
     for key, found in (
@@ -270,9 +286,9 @@ def content_item_check_schedulable(
     reason found: the item holds an approval (approved, or scheduled, failed or
     unknown after one), ``at`` is aware and not in the past, every account is
     one of the item's target accounts and can publish on ``at``'s day (team
-    time zone), every media licence is valid that day, an article for a WeChat
-    Official Account has a cover picture, and a paid item has a filing valid for
-    each account's platform that day.
+    time zone), every media licence is valid that day, an item (of any kind)
+    for a WeChat Official Account has a cover picture, and a paid item has a
+    filing valid for each account's platform that day.
     """
     errors: dict[str, list[str]] = {}
     if item.status not in SCHEDULABLE:
@@ -794,7 +810,7 @@ def content_item_submit(*, actor: AbstractBaseUser, item: ContentItem) -> Conten
 
     Refused, with every reason at once: no target account, an account that
     cannot publish on the planned day, media whose licence ends before it, an
-    article for a WeChat Official Account without a cover picture ("media"), paid
+    item of any kind for a WeChat Official Account without a cover picture ("media"), paid
     content without a filing for a platform, a planned time already past, and
     blocking findings of the compliance checker not overridden by a reviewer
     ("compliance"). The checks are stored (linked to the item) even when the

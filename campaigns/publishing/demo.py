@@ -59,7 +59,8 @@ PUBLISHED = [
      "水温八十度、先注水后投茶、头泡浸泡三十秒。欢迎在评论区分享你的冲泡方法。",
      ("wechat_oa", "douyin"), 2, 20),
 ]
-# A WeChat article goes out with a cover picture (content refuses one without).
+# Whatever its kind, an item goes out on WeChat as an article, with a cover picture
+# (content refuses one without).
 COVER_TITLE = "茶艺小课堂配图（示例占位图）"
 # handle, sandbox steering (platforms.connectors.sandbox), title, body, days before
 # today, hour: a post the platform refused, and one it never said anything about.
@@ -86,10 +87,12 @@ IN_SLOT = ("茶园故事：守茶人的一天", ContentKind.IMAGE_TEXT,
 def _approved(ctx: DemoContext, campaign: Campaign, title: str, kind: str, body: str,
               accounts: list[PlatformAccount]) -> ContentItem | None:
     """The demo item, written, submitted and approved through content's services; None if
-    it already exists (seeded before). An article gets a cover picture."""
+    it already exists (seeded before). An item for a WeChat Official Account gets a cover
+    picture: WeChat publishes every kind as an article, and an article needs one."""
     if ContentItem.objects.filter(campaign=campaign, title=title).exists():
         return None
-    media = [_cover(ctx)] if kind == ContentKind.ARTICLE else []
+    on_wechat = any(a.platform.code == "wechat_oa" for a in accounts)
+    media = [_cover(ctx)] if on_wechat else []
     item = content.content_item_create(
         actor=ctx.users["marketer"], campaign=campaign, kind=kind, title=title, body=body,
         accounts=accounts, media=media,

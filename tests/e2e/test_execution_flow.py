@@ -26,6 +26,7 @@ ACCOUNT = "演示品牌服务号"  # its WeChat Official Account (sandbox connec
 TITLE = "春茶上新：明前龙井到店"
 ABSOLUTE = "明前龙井到店，全网最低价，欢迎来门店品鉴。"
 FIXED = "明前龙井到店，欢迎来门店品鉴，评论区聊聊你喜欢的冲泡方式。"
+COVER = "茶园实拍（示例占位图）"  # a demo picture in the team's media library
 TEMPLATE = "感谢好评"  # demo reply template: "{nickname}，感谢您的支持！…"
 
 
@@ -53,6 +54,10 @@ def test_a_post_goes_from_refused_draft_to_published_and_a_comment_is_answered(
     marketer.locator("[data-testid=account-choices] .form-check", has_text=ACCOUNT).locator(
         "input"
     ).check()
+    # WeChat publishes an image-text post as an article: it needs a cover picture.
+    marketer.get_by_test_id("media-picker").locator("label", has_text=COVER).locator(
+        "input"
+    ).check()
     _write(marketer, ABSOLUTE)
 
     expect(marketer).to_have_url(re.compile(r"/content/\d+/$"))
@@ -68,6 +73,7 @@ def test_a_post_goes_from_refused_draft_to_published_and_a_comment_is_answered(
     _shot(marketer, "execution-submit-refused-zh")
     item.refresh_from_db()
     assert item.status == C.DRAFT
+    assert [m.title for m in item.media.all()] == [COVER]
 
     # Fixed, and submitted again: now it waits for a reviewer.
     marketer.get_by_test_id("edit").click()

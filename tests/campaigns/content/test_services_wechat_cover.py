@@ -1,5 +1,6 @@
-"""An article for a WeChat Official Account goes out with a cover: without a JPEG or PNG
-picture WeChat takes, submitting it is refused with the reason, through every door."""
+"""Whatever its kind, an item for a WeChat Official Account goes out as a WeChat article
+(draft/add + freepublish), which needs a cover: without a JPEG or PNG picture WeChat takes,
+submitting, approving or scheduling it is refused with the reason, through every door."""
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,7 +13,7 @@ from campaigns.content.models import ContentStatus as S
 from platforms.connectors.wechat_official_account import COVER_MAX_BYTES
 from tests.platforms.factories import qualified_account
 
-from .factories import MediaAssetFactory, item_for
+from .factories import MediaAssetFactory, in_days, item_for
 
 CLEAN = "春茶上市，欢迎品尝"
 REFUSAL = (
@@ -20,6 +21,21 @@ REFUSAL = (
     "PNG picture of at most 10 MB."
 )
 REFUSAL_ZH = "微信公众号 · brand-wechat 上的文章需要封面：请附上一张不超过 10 MB 的 JPEG 或 PNG 图片。"
+# Every kind but the article, with its English label: the refusal names the kind.
+OTHER_KINDS = {
+    ContentKind.IMAGE_TEXT: "Image and text",
+    ContentKind.SHORT_VIDEO: "Short video",
+    ContentKind.LONG_VIDEO: "Long video",
+    ContentKind.LIVE_STREAM: "Live stream",
+    ContentKind.PRODUCT_LISTING: "Product listing",
+}
+
+
+def refusal_for(label):
+    return (
+        "WeChat Official Account · brand-wechat publishes every post as a WeChat article, so "
+        f"this “{label}” item needs a cover too: attach a JPEG or PNG picture of at most 10 MB."
+    )
 
 
 @pytest.fixture
@@ -77,14 +93,104 @@ def test_an_article_for_wechat_with_a_jpeg_or_png_is_submitted(
     assert submitted.status == S.IN_REVIEW
 
 
-def test_only_articles_for_wechat_need_a_cover(users, campaign, wechat, weibo):
-    on_weibo = article(campaign, [weibo])
-    image_text = article(campaign, [wechat], kind=ContentKind.IMAGE_TEXT)
+def test_every_kind_of_content_is_covered_by_these_tests():
+    assert set(ContentKind.values) == {ContentKind.ARTICLE, *OTHER_KINDS}
 
-    for item in (on_weibo, image_text):
-        assert services.content_item_submit(actor=users["marketer"], item=item).status == (
-            S.IN_REVIEW
+
+@pytest.mark.parametrize(("kind", "label"), OTHER_KINDS.items(), ids=list(OTHER_KINDS))
+def test_any_other_kind_for_wechat_without_a_picture_is_refused_naming_its_kind(
+    users, campaign, wechat, kind, label
+):
+    item = article(campaign, [wechat], kind=kind)
+
+    with pytest.raises(ValidationError) as exc:
+        services.content_item_submit(actor=users["marketer"], item=item)
+
+    assert exc.value.message_dict == {"media": [refusal_for(label)]}
+    item.refresh_from_db()
+    assert item.status == S.DRAFT
+
+
+@pytest.mark.parametrize("kind", ContentKind.values)
+def test_any_kind_for_wechat_with_a_picture_is_submitted(users, team, campaign, wechat, kind):
+    item = article(campaign, [wechat], [MediaAssetFactory(team=team)], kind=kind)
+
+    submitted = services.content_item_submit(actor=users["marketer"], item=item)
+
+    assert submitted.status == S.IN_REVIEW
+
+
+@pytest.mark.parametrize("kind", ContentKind.values)
+def test_no_kind_needs_a_cover_on_weibo(users, campaign, weibo, kind):
+    item = article(campaign, [weibo], kind=kind)
+
+    assert services.content_item_submit(actor=users["marketer"], item=item).status == (
+        S.IN_REVIEW
+    )
+
+
+def test_a_video_file_is_no_cover_for_a_short_video_either(users, team, campaign, wechat):
+    item = article(campaign, [wechat], [MediaAssetFactory(
+        team=team, content_type="video/mp4")], kind=ContentKind.SHORT_VIDEO)
+
+    with pytest.raises(ValidationError) as exc:
+        services.content_item_submit(actor=users["marketer"], item=item)
+
+    assert exc.value.message_dict == {"media": [refusal_for("Short video")]}
+
+
+def test_approving_an_image_text_post_without_a_picture_is_refused(users, campaign, wechat):
+    item = item_for(campaign, [wechat], status=S.IN_REVIEW, kind=ContentKind.IMAGE_TEXT)
+
+    with pytest.raises(ValidationError) as exc:
+        services.content_item_review(
+            actor=users["reviewer"], item=item, decision="approved",
+            accuracy_ok=True, compliance_ok=True, safety_ok=True,
         )
+
+    assert exc.value.message_dict == {"media": [refusal_for("Image and text")]}
+    item.refresh_from_db()
+    assert item.status == S.IN_REVIEW
+
+
+def test_scheduling_an_image_text_post_without_a_picture_is_refused(campaign, wechat):
+    item = item_for(campaign, [wechat], status=S.APPROVED, kind=ContentKind.IMAGE_TEXT)
+
+    with pytest.raises(ValidationError) as exc:
+        services.content_item_check_schedulable(item=item, accounts=[wechat], at=in_days(1))
+
+    assert exc.value.message_dict == {"media": [refusal_for("Image and text")]}
+
+
+def test_scheduling_an_image_text_post_with_a_picture_passes(team, campaign, wechat):
+    item = item_for(campaign, [wechat], status=S.APPROVED, kind=ContentKind.IMAGE_TEXT)
+    item.media.set([MediaAssetFactory(team=team)])
+
+    assert services.content_item_check_schedulable(
+        item=item, accounts=[wechat], at=in_days(1)
+    ) is None
+
+
+def test_a_product_listing_for_wechat_and_weibo_names_only_the_wechat_account(
+    users, campaign, wechat, weibo
+):
+    item = article(campaign, [weibo, wechat], kind=ContentKind.PRODUCT_LISTING)
+
+    with pytest.raises(ValidationError) as exc:
+        services.content_item_submit(actor=users["marketer"], item=item)
+
+    assert exc.value.message_dict == {"media": [refusal_for("Product listing")]}
+
+
+def test_the_api_refuses_an_image_text_submission_naming_its_kind(
+    api_as, users, campaign, wechat
+):
+    item = article(campaign, [wechat], kind=ContentKind.IMAGE_TEXT)
+
+    response = api_as(users["marketer"]).post(f"/api/v1/content-items/{item.pk}/submit/")
+
+    assert response.status_code == 400
+    assert response.json() == {"media": [refusal_for("Image and text")]}
 
 
 def test_an_article_for_wechat_and_weibo_names_only_the_wechat_account(
