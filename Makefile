@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 PYTEST_ARGS ?=
 
-.PHONY: install messages lint test run bench migrate seed makemessages clean
+.PHONY: install messages lint test run bench migrate seed makemessages clean backup restore fuzz load audit
 
 install: $(VENV)/.installed messages
 
@@ -41,6 +41,23 @@ run: seed
 
 bench: install
 	@set -e; for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script; done
+
+fuzz: install
+	$(BIN)/python tools/fuzz.py $(FUZZ_ARGS)
+
+load: install
+	$(BIN)/python tools/load.py $(LOAD_ARGS)
+
+audit: install
+	$(BIN)/bandit -q -c pyproject.toml -r analytics campaigns compliance config platforms teams tools
+	$(BIN)/pip-audit --progress-spinner off $(AUDIT_ARGS)
+
+backup: install
+	$(MANAGE) backup
+
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/campaignops-YYYYmmdd-HHMMSS.tar"; exit 2; }
+	$(MANAGE) restore "$(FILE)"
 
 clean:
 	rm -rf var/celery var/staticfiles
