@@ -151,6 +151,11 @@ _DETECTORS: dict[str, Callable[..., list[Span]]] = {
 }
 
 
+def detector(name: str) -> Callable[..., list[Span]] | None:
+    """The detector called ``name``, or None when there is none."""
+    return _DETECTORS.get(name)
+
+
 def run(name: str, text: str, **kwargs: Any) -> list[Span]:
-    detector = _DETECTORS.get(name)
-    return detector(text, **kwargs) if detector is not None else []
+    found = _DETECTORS.get(name)
+    return found(text, **kwargs) if found is not None else []

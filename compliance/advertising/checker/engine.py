@@ -641,13 +641,27 @@ class CompiledRules:
             entries.setdefault(trigger, []).append((_TRIGGER, "", "", tuple(numbers)))
         for trigger, numbers in by_second.items():
             entries.setdefault(trigger, []).append((_SECOND, "", "", tuple(numbers)))
+        self.scoped = {r.code: r.platforms for r in self.rules.values() if r.platforms}
+        # Each string's entries sorted once here, so that the scan does the least
+        # per hit: (length, patterns it triggers, patterns it is the second string
+        # of, its own terms and exemptions with the platforms their rule is
+        # limited to). Terms keep their order, so candidates and exemptions come
+        # out in the same order as before.
         self.automaton = ahocorasick.Automaton()
         for key_text, values in entries.items():
-            self.automaton.add_word(key_text, (len(key_text), tuple(values)))
+            triggers = seconds = None
+            own = []
+            for kind, code, note, extra in values:
+                if kind == _TRIGGER:
+                    triggers = extra
+                elif kind == _SECOND:
+                    seconds = extra
+                else:
+                    own.append((kind, code, note, extra, self.scoped.get(code)))
+            self.automaton.add_word(key_text, (len(key_text), triggers, seconds, tuple(own)))
         if entries:
             self.automaton.make_automaton()
         self.has_terms = bool(entries)
-        self.scoped = {r.code: r.platforms for r in self.rules.values() if r.platforms}
         # An exemption clears hits of its own rule only; a rule that is nothing
         # but exemptions (AB-05, the guideline's list) clears the rules of its
         # category (the AB rules), never another category's hit.
@@ -661,6 +675,20 @@ class CompiledRules:
                     {c for c, r in self.rules.items() if r.category == rule.category}
                 )
         self.detector_rules = [r for r in self.rules.values() if r.detector]
+        # What every finding of a rule says, in Finding's field order, and how its
+        # matched text is masked (phones, IDs), looked up once per rule set.
+        self._finding_fields = {
+            code: (r.category, r.severity, r.message_zh, r.message_en, r.basis_zh, r.basis_en,
+                   detectors.MASKERS.get(r.detector))
+            for code, r in self.rules.items()
+        }
+        # (rule, its detector, whether it can fire on paid promotion only); a rule
+        # naming a detector that does not exist finds nothing, as before.
+        self.detector_calls = [
+            (r, detect, r.detector in detectors.PAID_ONLY)
+            for r in self.detector_rules
+            if (detect := detectors.detector(r.detector)) is not None
+        ]
         segment.teach_words(words)
 
     # -- scanning ---------------------------------------------------------------------
@@ -698,24 +726,27 @@ class CompiledRules:
         triggered: dict[int, list[tuple[int, int]] | None] = dict.fromkeys(self.always)
         seconds: dict[int, list[tuple[int, int]]] = {}
         if self.has_terms:
-            for end_index, (length, values) in self.automaton.iter(lowered):
-                start, end = end_index - length + 1, end_index + 1
-                for kind, code, note, extra in values:
-                    if kind == _TRIGGER:
-                        for number in extra:
-                            hits = triggered.setdefault(number, [])
-                            if hits is not None:
-                                hits.append((start, end))
-                    elif kind == _SECOND:
-                        for number in extra:
-                            seconds.setdefault(number, []).append((start, end))
-                    elif kind == KIND_EXEMPT:
+            for end_index, (length, trigger_of, second_of, own) in self.automaton.iter(lowered):
+                end = end_index + 1
+                start = end - length
+                if trigger_of is not None:
+                    span = (start, end)
+                    for number in trigger_of:
+                        hits = triggered.setdefault(number, [])
+                        if hits is not None:
+                            hits.append(span)
+                if second_of is not None:
+                    span = (start, end)
+                    for number in second_of:
+                        seconds.setdefault(number, []).append(span)
+                for kind, code, note, extra, scoped in own:
+                    if kind == KIND_EXEMPT:
                         exempt_spans.append((start, end, code, start, end, note, False))
                     elif kind == KIND_EXEMPT_POS:
                         stop = _pos_exemption(work, start, end, extra)
                         if stop:
                             exempt_spans.append((start, stop, code, start, stop, note, True))
-                    elif not self._applies(code, platform):
+                    elif scoped is not None and platform not in scoped:
                         continue
                     elif kind == KIND_POS:
                         word = segment.next_word(work, end)
@@ -744,7 +775,8 @@ class CompiledRules:
         n_regex = len(self.regexes)
         for number in sorted(n for n in triggered if n < n_regex):
             item = self.regexes[number]
-            if not self._applies(item.code, platform):
+            scoped = self.scoped.get(item.code)
+            if scoped is not None and platform not in scoped:
                 continue
             if item.needs and not all(c in lowered for c in item.needs):
                 continue
@@ -752,11 +784,19 @@ class CompiledRules:
                 lo, hi = m.span(HIT_GROUP) if item.hit else m.span()
                 if hi > lo >= 0:
                     candidates.append((lo, hi, item.code, KIND_REGEX))
+        exempts_for = self.exempts_for
+        # The first exemption phrase that clears each candidate, looked up once:
+        # exemption regexes only add spans after these, so a candidate cleared
+        # here is cleared by the same one below.
+        covers: list[tuple | None] = (
+            [_cover(exempt_spans, c, exempts_for) for c in candidates] if exempt_spans
+            else [None] * len(candidates)
+        )
+        phrase_spans = len(exempt_spans)
         if candidates:
             # An exemption regex runs only when a rule it may clear has a
             # candidate that no exemption phrase has cleared already.
-            exempts_for = self.exempts_for
-            open_cands = [c for c in candidates if _cover(exempt_spans, c, exempts_for) is None]
+            open_cands = [c for c, cover in zip(candidates, covers, strict=True) if cover is None]
             cand_codes = {c[2] for c in open_cands}
             for number in sorted(n for n in triggered if n >= n_regex):
                 item = self.exempt_regexes[number - n_regex]
@@ -784,9 +824,11 @@ class CompiledRules:
 
         exemptions: list[Exemption] = []
         kept: list[tuple[int, int, str, str]] = []
-        for cand in candidates:
+        added = exempt_spans[phrase_spans:]
+        for cand, cover in zip(candidates, covers, strict=True):
             start, end, code, _kind = cand
-            cover = _cover(exempt_spans, cand, self.exempts_for) if exempt_spans else None
+            if cover is None and added:
+                cover = _cover(added, cand, exempts_for)
             if cover is not None:
                 s, e = to_text(start, end)
                 ms, me = to_text(cover[3], cover[4])
@@ -801,15 +843,18 @@ class CompiledRules:
             s, e = to_text(start, end)
             if not self._explained(code, text, s, e, unless_cache):
                 spans.append((s, e, code))
-        for rule in self.detector_rules:
-            if rule.detector in detectors.PAID_ONLY and not is_paid_promotion:
+        for rule, detect, paid_only in self.detector_calls:
+            if paid_only and not is_paid_promotion:
                 continue
-            if not rule.applies_on(platform) or self._explained(rule.code, text, 0, 0, unless_cache, whole=True):
+            if rule.platforms and platform not in rule.platforms:
                 continue
+            if rule.unless is not None and self._explained(rule.code, text, 0, 0, unless_cache, whole=True):
+                continue
+            code = rule.code
             spans.extend(
-                (s, e, rule.code)
-                for s, e in detectors.run(
-                    rule.detector, text, params=rule.params, platform=platform,
+                (s, e, code)
+                for s, e in detect(
+                    text, params=rule.params, platform=platform,
                     is_paid_promotion=is_paid_promotion, filing=filing, today=today,
                 )
             )
@@ -911,18 +956,13 @@ class CompiledRules:
             else:
                 merged.append([start, end, code])
         findings = []
+        shown = original or text
+        describe = self._finding_fields
         for start, end, code in sorted(merged, key=lambda m: (m[0], m[1], m[2])):
-            rule = self.rules[code]
-            match = (original or text)[start:end]
-            if rule.detector in detectors.MASKERS:
-                match = detectors.MASKERS[rule.detector](text[start:end])
+            category, severity, message_zh, message_en, basis_zh, basis_en, mask = describe[code]
+            match = mask(text[start:end]) if mask is not None else shown[start:end]
             findings.append(
-                Finding(
-                    rule=code, category=rule.category, severity=rule.severity,
-                    start=start, end=end, match=match,
-                    message_zh=rule.message_zh, message_en=rule.message_en,
-                    basis_zh=rule.basis_zh, basis_en=rule.basis_en,
-                )
+                Finding(code, category, severity, start, end, match, message_zh, message_en, basis_zh, basis_en)
             )
         return findings
 
@@ -942,6 +982,10 @@ def _matches(
         w_hi = end + reach + _WINDOW_MARGIN
         if w_hi >= n:
             return item.pattern.finditer(text, w_lo)
+        # Most windows hold no match: one search says so without building an iterator.
+        first = item.pattern.search(text, w_lo, w_hi)
+        if first is None:
+            return ()
         limit = w_hi - _WINDOW_MARGIN
         return [m for m in item.pattern.finditer(text, w_lo, w_hi) if m.end() <= limit]
     windows: list[list[int]] = []
@@ -954,8 +998,10 @@ def _matches(
         else:
             windows.append([w_lo, w_hi])
     found: dict[tuple[int, int], re.Match] = {}
-    finditer = item.pattern.finditer
+    finditer, search = item.pattern.finditer, item.pattern.search
     for w_lo, w_hi in windows:
+        if search(text, w_lo, w_hi) is None:
+            continue
         last = w_hi >= n
         for m in finditer(text, w_lo, w_hi):
             # Near the window's end a match may be cut short: keep only those

@@ -61,13 +61,16 @@ def crosses_word(text: str, pos: int, reach: int = 8) -> bool:
     """
     if _ALNUM.match(text, pos - 1) and _ALNUM.match(text, pos):
         return True
-    freq = tokenizer().FREQ
+    freq = (_tokenizer if _tokenizer is not None else tokenizer()).FREQ
     n = len(text)
-    for i in range(max(0, pos - reach), pos):
+    j0 = pos + 1
+    for i in range(pos - reach if pos > reach else 0, pos):
         # The dictionary holds every prefix of every word, so a word from i
         # across pos exists only if text[i:pos+1] is such a prefix.
-        j = pos + 1
-        fragment = text[i:j]
+        fragment = text[i:j0]
+        if fragment not in freq:  # the usual case: no word goes on from i
+            continue
+        j = j0
         while j <= n and fragment in freq:
             if freq[fragment]:
                 return True
