@@ -50,7 +50,7 @@ load: install
 
 audit: install
 	$(BIN)/bandit -q -c pyproject.toml -r analytics campaigns compliance config platforms teams tools
-	$(BIN)/pip-audit --progress-spinner off $(AUDIT_ARGS)
+	$(BIN)/pip-audit -r requirements.lock --no-deps --disable-pip --progress-spinner off $(AUDIT_ARGS)
 
 backup: install
 	$(MANAGE) backup

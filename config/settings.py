@@ -269,7 +269,7 @@ STATICFILES_DIRS = [
     ("plotly", Path(importlib.util.find_spec("plotly").origin).parent / "package_data"),
 ]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "teams.uploads.CleanFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -304,7 +304,8 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # config.schema: documents the error answers and times of day as they are sent.
+    "DEFAULT_SCHEMA_CLASS": "config.schema.CampaignOpsAutoSchema",
     "EXCEPTION_HANDLER": "config.api.exception_handler",
     # JSON nested thousands deep, lone surrogates, NUL characters and numbers no
     # column holds are a 400 here, before any view (config/parsers.py).
@@ -411,6 +412,9 @@ LOGGING = {
         "jieba": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
         "kombu.connection": {"level": "ERROR"},
+        # urllib3 logs every request line at DEBUG, query string included: WeChat
+        # takes its access token there, so LOG_LEVEL=DEBUG would write tokens to logs.
+        "urllib3": {"level": "INFO"},
     },
 }
 

@@ -266,7 +266,7 @@ class PlatformAccountViewSet(
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=account.pk)).data)
 
-    @extend_schema(request=DocumentSerializer, responses=DocumentSerializer)
+    @extend_schema(request=DocumentSerializer, responses={201: DocumentSerializer})
     @action(detail=True, methods=["post"])
     def documents(self, request, pk=None):
         account = self.get_object()
@@ -284,7 +284,8 @@ class PlatformAccountViewSet(
         )
 
     @extend_schema(
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        # Any type: the file goes out with the type found on upload (a PDF, an image, …).
+        responses={(200, "*/*"): OpenApiTypes.BINARY},
         parameters=[OpenApiParameter("document_pk", int, OpenApiParameter.PATH)],
     )
     @action(

@@ -18,7 +18,6 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext
-from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -30,6 +29,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from . import selectors
 from .doors import NumericLookupMixin, TeamField, get_or_404
@@ -139,7 +139,8 @@ class MeSerializer(serializers.Serializer):
     sees_all_teams = serializers.BooleanField()
 
 
-class _SingleObjectSchema(AutoSchema):
+# The project's schema class (its error answers included), whichever it is.
+class _SingleObjectSchema(api_settings.DEFAULT_SCHEMA_CLASS):
     """``/me/`` is routed as ``list`` but answers one object, not an array."""
 
     def _is_list_view(self, serializer=None):
@@ -171,6 +172,8 @@ class TaskSerializer(serializers.ModelSerializer):
     team = serializers.PrimaryKeyRelatedField(read_only=True)
     source = serializers.SerializerMethodField()
     column = serializers.ChoiceField(choices=BoardColumn.choices, read_only=True)
+    # Declared so the schema says "" (no skill needed) is a value it may hold.
+    skill = serializers.ChoiceField(choices=Skill.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Task
@@ -303,7 +306,7 @@ class TeamTaskViewSet(NumericLookupMixin, mixins.ListModelMixin, mixins.Retrieve
     @extend_schema(methods=["GET"], responses=TaskCommentSerializer(many=True))
     @extend_schema(methods=["POST"], request=TaskCommentSerializer,
                    responses={201: TaskCommentSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def comments(self, request, pk=None):
         task = self.get_object()
         if request.method == "GET":
@@ -439,6 +442,8 @@ class MemberViewSet(NumericLookupMixin, viewsets.ReadOnlyModelViewSet):
 class RequirementSerializer(serializers.ModelSerializer):
     team = TeamField()
     level = serializers.IntegerField(allow_null=True, help_text="null removes the requirement")
+    id = serializers.IntegerField(read_only=True, allow_null=True,
+                                  help_text="null once the requirement is removed")
 
     class Meta:
         model = RoleSkillRequirement
@@ -491,7 +496,7 @@ class ResponsibilityViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         ).order_by("campaign_id", "area", "id")
 
     @extend_schema(request=RaciMatrixSerializer, responses=ResponsibilitySerializer(many=True))
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], pagination_class=None)
     def matrix(self, request):
         payload = RaciMatrixSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -645,6 +650,13 @@ class MeetingViewSet(NumericLookupMixin, mixins.ListModelMixin, mixins.RetrieveM
         payload.is_valid(raise_exception=True)
         meeting = meeting_services.meeting_create(actor=request.user, **payload.validated_data)
         return Response(MeetingDetailSerializer(meeting).data, status=status.HTTP_201_CREATED)
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        # An error is JSON, labelled as JSON, even when ``?format=ics`` asked for a calendar.
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return response
 
     @extend_schema(responses={(200, "text/calendar"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, ICalendarRenderer])
@@ -920,7 +932,8 @@ class NotificationSettingsViewSet(viewsets.ViewSet):
     def list(self, request):
         return Response({"email_kinds": notification_selectors.email_kinds_of(request.user)})
 
-    @extend_schema(request=NotificationSettingsSerializer, responses=NotificationSettingsSerializer)
+    @extend_schema(request=NotificationSettingsSerializer,
+                   responses={200: NotificationSettingsSerializer})
     def create(self, request):
         payload = NotificationSettingsSerializer(data=request.data)
         payload.is_valid(raise_exception=True)

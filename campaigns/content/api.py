@@ -92,7 +92,8 @@ class ContentItemSerializer(serializers.ModelSerializer):
     campaign = ScopedPK(campaigns_visible_to)
     team = serializers.IntegerField(source="team_id", read_only=True)
     owner = serializers.CharField(source="owner.username", read_only=True)
-    approved_by = serializers.CharField(source="approved_by.username", read_only=True, default=None)
+    approved_by = serializers.CharField(source="approved_by.username", read_only=True, default=None,
+                                        allow_null=True)
     kind = serializers.ChoiceField(choices=ContentKind.choices)
     interaction_prompt = serializers.ChoiceField(
         choices=InteractionPrompt.choices, required=False, allow_blank=True
@@ -339,8 +340,9 @@ class ContentItemViewSet(
         )
         return self._fresh(item)
 
+    # pagination_class=None: the answer is the whole list, and the schema says so.
     @extend_schema(request=None, responses=VersionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def versions(self, request, pk=None):
         """Every version of the item, newest first, with its snapshot."""
         return Response(VersionSerializer(selectors.versions_of(self.get_object()), many=True).data)
@@ -372,7 +374,7 @@ class ContentItemViewSet(
         })
 
     @extend_schema(request=None, responses=CheckSerializer)
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def checks(self, request, pk=None):
         """The latest stored check of each target account's current text, with its findings."""
         rows = selectors.item_checks(self.get_object())
@@ -488,7 +490,8 @@ class MediaAssetViewSet(
         )
         return Response(self.get_serializer(asset).data)
 
-    @extend_schema(request=None, responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    # Any type: the file is sent with the type found on upload (an image, a PDF, …).
+    @extend_schema(request=None, responses={(200, "*/*"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         """The file, always as an attachment with the type found on upload."""

@@ -30,6 +30,11 @@ class ReadOnlyInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
+    def get_readonly_fields(self, request, obj=None):
+        # Every shown field is read-only: the list holds auto-set times
+        # (sent_at, entered_at) that a form cannot hold, which made the page a 500.
+        return self.fields or ()
+
 
 class ReplyInline(ReadOnlyInline):
     model = InteractionReply

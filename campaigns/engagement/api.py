@@ -141,7 +141,8 @@ class NoteSerializer(serializers.Serializer):
 class InteractionSerializer(serializers.ModelSerializer):
     account = serializers.IntegerField(source="account_id", read_only=True)
     platform = serializers.CharField(source="account.platform.code", read_only=True)
-    assignee = serializers.CharField(source="assignee.username", default=None, read_only=True)
+    assignee = serializers.CharField(source="assignee.username", default=None, read_only=True,
+                                     allow_null=True)
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)
     last_reply_status = serializers.CharField(
         read_only=True, help_text="Status of the latest reply: sent, failed, window_closed or ''."
@@ -326,7 +327,7 @@ class InteractionViewSet(NumericLookupMixin, mixins.ListModelMixin, mixins.Retri
                 "p90_minutes": serializers.FloatField(allow_null=True)}),
         }),
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def report(self, request):
         """First-response time per member, received inside / outside working hours
         (elapsed minutes; median and nearest-rank 90th percentile), last 30 days by default."""

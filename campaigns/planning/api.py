@@ -263,7 +263,7 @@ class CampaignViewSet(NumericLookupMixin, viewsets.ModelViewSet):
         phases = services.phase_standard_plan(actor=request.user, campaign=self.get_object())
         return Response(PhaseSerializer(phases, many=True).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=DuplicateSerializer, responses=CampaignSerializer)
+    @extend_schema(request=DuplicateSerializer, responses={201: CampaignSerializer})
     @action(detail=True, methods=["post"])
     def duplicate(self, request, pk=None):
         """Copy the plan as a new draft with every date shifted to the new start."""

@@ -71,7 +71,7 @@ class _Scoped(serializers.PrimaryKeyRelatedField):
 
 class AttemptSerializer(serializers.ModelSerializer):
     error_summary = serializers.CharField(read_only=True)
-    retried_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    retried_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = PublicationAttempt
@@ -87,6 +87,8 @@ class PublicationSerializer(serializers.ModelSerializer):
     error_summary = serializers.CharField(read_only=True)
     item_title = serializers.CharField(source="item.title", read_only=True)
     campaign = serializers.IntegerField(source="item.campaign_id", read_only=True)
+    # Text, not a URI: empty until the platform reports where the post lives.
+    url = serializers.CharField(read_only=True)
 
     class Meta:
         model = Publication

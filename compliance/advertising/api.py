@@ -192,7 +192,7 @@ class ContentCheckViewSet(
             "content_type"
         ).prefetch_related("overrides__overridden_by")
 
-    @extend_schema(request=OverrideRequestSerializer, responses=OverrideSerializer)
+    @extend_schema(request=OverrideRequestSerializer, responses={201: OverrideSerializer})
     @action(detail=True, methods=["post"])
     def override(self, request, pk=None):
         check = self.get_object()
@@ -304,7 +304,7 @@ class PromotionFilingViewSet(NumericLookupMixin, viewsets.ModelViewSet):
     def perform_destroy(self, instance):
         services.filing_delete(actor=self.request.user, filing=instance)
 
-    @extend_schema(request=DocumentUploadSerializer, responses=FilingDocumentSerializer)
+    @extend_schema(request=DocumentUploadSerializer, responses={201: FilingDocumentSerializer})
     @action(detail=True, methods=["post"], parser_classes=[parsers.MultiPartParser, parsers.FormParser])
     def documents(self, request, pk=None):
         filing = self.get_object()
@@ -320,7 +320,8 @@ class PromotionFilingViewSet(NumericLookupMixin, viewsets.ModelViewSet):
         )
 
     @extend_schema(
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        # Any type: the file goes out with the type found on upload (a PDF, an image, …).
+        responses={(200, "*/*"): OpenApiTypes.BINARY},
         parameters=[OpenApiParameter("document_pk", int, OpenApiParameter.PATH)],
     )
     @action(

@@ -225,7 +225,7 @@ class IncidentViewSet(NumericLookupMixin, mixins.ListModelMixin, mixins.Retrieve
         return Response(IncidentDetailSerializer(incident, context={"request": request}).data,
                         status=201)
 
-    @extend_schema(request=MessageSerializer, responses=IncidentUpdateSerializer)
+    @extend_schema(request=MessageSerializer, responses={201: IncidentUpdateSerializer})
     @action(detail=True, methods=["post"])
     def updates(self, request, pk=None):
         incident = get_or_404(selectors.incident_get, request.user, pk)
