@@ -22,7 +22,7 @@ from teams.roles import Role
 from teams.selectors import teams_where, user_can
 from teams.services import audit_record, task_create
 from teams.transitions import SYSTEM
-from teams.uploads import upload_validate
+from teams.uploads import upload_storage_failed, upload_validate
 
 from .connectors import (
     AuthConnectorError,
@@ -420,22 +420,27 @@ def document_add(
             errors.update({key: value[0] for key, value in exc.message_dict.items()})
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        document = QualificationDocument(
-            account=account, kind=kind, number=number.strip(), issued_on=issued_on,
-            expires_on=expires_on, uploaded_by=actor if actor and actor.is_authenticated else None,
-        )
-        if file is not None and checked is not None:
-            # The uploader's file name is a claim: the stored name says what was found.
-            file.name = f"{kind}-{uuid.uuid4().hex[:16]}.{checked.extension}"
-            document.file = file
-            document.content_type = checked.content_type
-        document.save()
-        audit_record(
-            actor=actor, action="platform_account.document", target=account,
-            summary=gettext_noop("Document %(kind)s filed, valid until %(expires)s"),
-            data={"kind": kind, "expires": expires_on.isoformat()},
-        )
+    try:
+        with transaction.atomic():
+            document = QualificationDocument(
+                account=account, kind=kind, number=number.strip(), issued_on=issued_on,
+                expires_on=expires_on,
+                uploaded_by=actor if actor and actor.is_authenticated else None,
+            )
+            if file is not None and checked is not None:
+                # The uploader's file name is a claim: the stored name says what was found.
+                file.name = f"{kind}-{uuid.uuid4().hex[:16]}.{checked.extension}"
+                document.file = file
+                document.content_type = checked.content_type
+            document.save()
+            audit_record(
+                actor=actor, action="platform_account.document", target=account,
+                summary=gettext_noop("Document %(kind)s filed, valid until %(expires)s"),
+                data={"kind": kind, "expires": expires_on.isoformat()},
+            )
+    except OSError as exc:
+        # The file is stored before the row is written: no row, no partial file.
+        raise upload_storage_failed(exc) from exc
     return document
 
 

@@ -13,11 +13,14 @@ libmagic), which keeps the check identical on every machine.
 
 from __future__ import annotations
 
+import errno
+import os
 from dataclasses import dataclass
 
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -73,3 +76,39 @@ def upload_validate(
             "This file is not one of the accepted types (%(types)s), whatever its name says."
         ) % {"types": names}})
     return CheckedUpload(content_type=mime, extension=allowed[mime], size=size)
+
+
+class CleanFileSystemStorage(FileSystemStorage):
+    """Django's file system storage that leaves no half-written file behind.
+
+    A write that fails midway (the volume full, a quota reached) would leave the
+    part already written under the stored name, a file no row points to. Here
+    that part is removed before the error goes on to the service.
+    """
+
+    def _save(self, name, content):
+        path = self.path(name)
+        existed = os.path.exists(path)
+        try:
+            return super()._save(name, content)
+        except OSError:
+            # ``save`` picked a free name before calling us: a file there now is ours.
+            if not existed and os.path.exists(path):
+                os.remove(path)
+            raise
+
+
+STORAGE_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+def upload_storage_failed(exc: OSError, *, field: str = "file") -> ValidationError:
+    """The reason shown on ``field`` when the uploads volume has no room left.
+
+    Any other storage error is the operator's bug to see in the logs: raise it.
+    """
+    if exc.errno not in STORAGE_FULL:
+        raise exc
+    return ValidationError({field: _(
+        "There is no room left to store files, so nothing was saved. "
+        "Ask an administrator to free space, then upload again."
+    )})

@@ -35,7 +35,7 @@ from platforms.selectors import account_can_publish
 from teams.models import Team
 from teams.selectors import user_can
 from teams.services import audit_record, task_create
-from teams.uploads import MEDIA_TYPES, upload_validate
+from teams.uploads import MEDIA_TYPES, upload_storage_failed, upload_validate
 
 from .models import (
     ContentItem,
@@ -710,14 +710,18 @@ def media_asset_upload(
         raise ValidationError(errors)
     # The stored name carries the type found in the content, not the one claimed.
     file.name = f"{slugify(title, allow_unicode=True)[:40] or 'media'}.{checked.extension}"
-    with transaction.atomic():
-        asset = MediaAsset.objects.create(
-            team=team, title=title, file=file, content_type=checked.content_type,
-            size=checked.size, source=source, licence_reference=licence_reference,
-            licence_expires_on=licence_expires_on, uploaded_by=actor,
-        )
-        _audit(actor, "content.media_upload", gettext_noop("Uploaded “%(title)s”"), asset,
-               title=title, source=source)
+    try:
+        with transaction.atomic():
+            asset = MediaAsset.objects.create(
+                team=team, title=title, file=file, content_type=checked.content_type,
+                size=checked.size, source=source, licence_reference=licence_reference,
+                licence_expires_on=licence_expires_on, uploaded_by=actor,
+            )
+            _audit(actor, "content.media_upload", gettext_noop("Uploaded “%(title)s”"), asset,
+                   title=title, source=source)
+    except OSError as exc:
+        # The file is stored before the row is written: no row, no partial file.
+        raise upload_storage_failed(exc) from exc
     return asset
 
 
