@@ -24,7 +24,8 @@ import re
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.core.signals import request_finished
+from django.db import close_old_connections, connection, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
@@ -83,7 +84,14 @@ def ask(world, role: str, method: str, path: str, *, api: bool) -> tuple[int, li
                 response = client.generic(method, path, "{}", content_type="application/json")
             else:
                 response = client.post(path, {})
-        response.close()
+        # Close streamed downloads' files as a server would, without the signal
+        # handler that would close the database connection inside this atomic block
+        # (a no-op on SQLite's in-memory test database, a lost connection on PostgreSQL).
+        request_finished.disconnect(close_old_connections)
+        try:
+            response.close()
+        finally:
+            request_finished.connect(close_old_connections)
         status = response.status_code
         changed: list[str] = []
         refused = status >= 400 or role == "anonymous"

@@ -37,13 +37,16 @@ def teach_words(words: Iterable[str]) -> None:
     tk = tokenizer()
     wanted = {w for w in words if w and not w.isascii()}
     with _lock:
-        for word in _taught - wanted:
+        forgotten = _taught - wanted
+        for word in forgotten:
             tk.del_word(word)
+        # Forgotten words leave the taught set, so a rule set that wants one again
+        # teaches it again (it would otherwise stay deleted for this process).
+        _taught.difference_update(forgotten)
         for word in wanted - _taught:
             if word not in tk.FREQ or not tk.FREQ[word]:
                 tk.add_word(word)
                 _taught.add(word)
-        _taught.intersection_update(wanted | _taught)
         _first_words.clear()  # the taught words change how windows segment
         _cuts.clear()
 

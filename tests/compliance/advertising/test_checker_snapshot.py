@@ -21,7 +21,10 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import random
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -150,10 +153,32 @@ def write_snapshot() -> int:
     return len(records)
 
 
+def _records_in_a_fresh_process() -> list[dict]:
+    """The records as a new worker process computes them.
+
+    jieba's dictionary is process-wide and every compiled rule set teaches it its
+    terms, so earlier tests' rule sets would change the segmentation seen here;
+    a fresh interpreter compiles exactly what the snapshot was recorded with.
+    """
+    code = (
+        "import json, django; django.setup();"
+        "from tests.compliance.advertising.test_checker_snapshot import _records;"
+        "print(json.dumps(_records(), ensure_ascii=False))"
+    )
+    root = Path(__file__).resolve().parents[3]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.test_settings"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True,
+        timeout=600, check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def test_checker_reproduces_the_findings_snapshot_exactly():
     with SNAPSHOT.open(encoding="utf-8") as handle:
         expected = [json.loads(raw) for raw in handle if raw.strip()]
-    actual = _records()
+    actual = _records_in_a_fresh_process()
     assert len(actual) == len(expected) > 5000
     changed = [(want["id"], want, got) for want, got in zip(expected, actual, strict=True) if want != got]
     assert not changed, f"{len(changed)} cases changed, first: {changed[:3]}"
