@@ -158,10 +158,6 @@ def test_page(world, db, route):
 
 @pytest.mark.parametrize("path", API_PATHS)
 def test_api(world, db, path):
-    if path == "/api/v1/segments/{id}/members/" and connection.vendor == "postgresql":
-        # Known open bug: on PostgreSQL this answers 404 to every role for the demo
-        # segment (200 on SQLite); tracked in the closing note of this stop.
-        pytest.skip("segment members answer 404 on PostgreSQL: open bug")
     methods = [m for m, p in OPERATIONS if p == path]
     check(world, path, methods, path_for(path, world), API.get(path, {}), api=True)
 
