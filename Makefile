@@ -24,6 +24,7 @@ makemessages: $(VENV)/.installed
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 test: install lint
 	$(MANAGE) makemigrations --check --dry-run --settings=config.test_settings

@@ -58,6 +58,7 @@ def recommend_platforms(data: Mapping) -> tuple[list[Ranking], dict[str, list[st
     audience, errors = validate_audience(data)
     if errors:
         return [], errors
+    assert audience is not None  # no field errors means an audience was built
     return recommend(platform_profiles(), audience), {}
 
 

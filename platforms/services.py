@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -89,7 +89,7 @@ def _length_errors(**values: object) -> dict[str, str]:
     return errors
 
 
-def _require(actor: AbstractBaseUser | None, team: Team | int, capability: str) -> None:
+def _require(actor: User | None, team: Team | int, capability: str) -> None:
     if actor is not None and not user_can(actor, team, capability):
         raise PermissionDenied(_("You may not change platform accounts of this team."))
 
@@ -184,7 +184,7 @@ def _validate_account_text(**values: object) -> None:
         raise ValidationError(errors)
 
 
-def _team_for_new_account(actor: AbstractBaseUser | None, team: Team | None) -> Team:
+def _team_for_new_account(actor: User | None, team: Team | None) -> Team:
     """The team named, else the one team where the actor may edit accounts."""
     if team is not None:
         return team
@@ -197,14 +197,14 @@ def _team_for_new_account(actor: AbstractBaseUser | None, team: Team | None) -> 
 
 def account_create(
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     team: Team | None = None,
     platform: Platform | None,
     handle: str,
     connector: str = ConnectorKind.SANDBOX,
     external_id: str = "",
     enterprise_certificate_number: str = "",
-    owner: AbstractBaseUser | None = None,
+    owner: User | None = None,
     credentials: dict | None = None,
 ) -> PlatformAccount:
     """Register a team's account on a platform; credentials are stored encrypted.
@@ -216,6 +216,7 @@ def account_create(
     team = _team_for_new_account(actor, team)
     _require(actor, team, "platform_account.edit")
     _validate_account(platform=platform, connector=connector, handle=handle)
+    assert platform is not None  # _validate_account refused a missing platform
     _validate_account_text(
         handle=handle, external_id=external_id,
         enterprise_certificate_number=enterprise_certificate_number,
@@ -243,7 +244,7 @@ def account_create(
 
 def account_update(
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     account: PlatformAccount,
     credentials: dict | None = None,
     **changes,
@@ -254,7 +255,7 @@ def account_update(
     accepted, naming others is a field error.
     """
     _require(actor, account.team_id, "platform_account.edit")
-    errors = {}
+    errors: dict[str, str] = {}
     for immutable in ("team", "platform"):
         if immutable not in changes:
             continue
@@ -314,7 +315,7 @@ def account_update(
     return account
 
 
-def account_delete(*, actor: AbstractBaseUser | None, account: PlatformAccount) -> None:
+def account_delete(*, actor: User | None, account: PlatformAccount) -> None:
     _require(actor, account.team_id, "platform_account.edit")
     with transaction.atomic():
         audit_record(
@@ -327,7 +328,7 @@ def account_delete(*, actor: AbstractBaseUser | None, account: PlatformAccount) 
 
 def account_set_verification(
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     account: PlatformAccount,
     status: str,
     verified_on: datetime.date | None = None,
@@ -382,7 +383,7 @@ def account_set_verification(
 
 def document_add(
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     account: PlatformAccount,
     kind: str,
     expires_on: datetime.date | None,
@@ -420,6 +421,7 @@ def document_add(
             errors.update({key: value[0] for key, value in exc.message_dict.items()})
     if errors:
         raise ValidationError(errors)
+    assert expires_on is not None  # a missing expiry date is a field error above
     try:
         with transaction.atomic():
             document = QualificationDocument(
@@ -509,7 +511,7 @@ def account_record_sync(*, account: PlatformAccount, token_expires_at=None) -> N
     few minutes would otherwise bury the account's real changes); a success that
     clears a reconnection flag or brings a new token expiry is a change and is
     saved with its history."""
-    changes = {"last_sync_at": timezone.now()}
+    changes: dict[str, object] = {"last_sync_at": timezone.now()}
     if token_expires_at is not None and token_expires_at != account.token_expires_at:
         changes["token_expires_at"] = token_expires_at
     if account.needs_reconnection:
@@ -523,7 +525,7 @@ def account_record_sync(*, account: PlatformAccount, token_expires_at=None) -> N
 
 
 def account_request_health_check(
-    *, actor: AbstractBaseUser, account: PlatformAccount
+    *, actor: User, account: PlatformAccount
 ) -> PlatformAccount:
     """Start a connection check in the background; the account shows it under way until it ends.
 
@@ -575,7 +577,7 @@ def account_health_check(
 
 
 def account_publish(
-    *, actor: AbstractBaseUser | None, account: PlatformAccount, content: PublishContent
+    *, actor: User | None, account: PlatformAccount, content: PublishContent
 ) -> PublishResult:
     """Publish through the account's connector, only when the account may publish.
 
@@ -600,13 +602,13 @@ def account_publish(
 # -- expiry and rotation ---------------------------------------------------------
 
 
-def _expiry_recipients(account: PlatformAccount) -> list[AbstractBaseUser]:
+def _expiry_recipients(account: PlatformAccount) -> list[User]:
     managers = [
         m.user for m in Membership.objects.filter(
             team_id=account.team_id, role=Role.MANAGER
         ).select_related("user")
     ]
-    people = ([account.owner] if account.owner_id else []) + managers
+    people = ([account.owner] if account.owner is not None else []) + managers
     return list({user.pk: user for user in people}.values())
 
 

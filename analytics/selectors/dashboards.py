@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, Exists, Max, OuterRef, QuerySet, Sum, When
 from django.utils import timezone
@@ -407,7 +407,7 @@ def _account_labels(account_ids: set[int]) -> dict[int, tuple[str, str, str]]:
 
 
 def campaign_dashboard_for(
-    user: AbstractBaseUser, campaign_id: int, filters: Filters | None = None,
+    user: User, campaign_id: int, filters: Filters | None = None,
     *, today: datetime.date | None = None,
 ) -> CampaignDashboard:
     """The dashboard of a campaign the user may see; ``Campaign.DoesNotExist`` otherwise.
@@ -524,7 +524,7 @@ class Portfolio:
 
 
 def portfolio(
-    user: AbstractBaseUser, filters: Filters | None = None, *, status: str = "",
+    user: User, filters: Filters | None = None, *, status: str = "",
     page: int | str | None = 1, today: datetime.date | None = None,
 ) -> Portfolio:
     """The visible campaigns, a page at a time, each with KPI pacing, spend and alerts.
@@ -691,22 +691,22 @@ def derived_metrics() -> tuple[str, ...]:
 # --- reviews, reports, findings, actions ---------------------------------------------------
 
 
-def _scoped(queryset: QuerySet, user: AbstractBaseUser) -> QuerySet:
+def _scoped(queryset: QuerySet, user: User) -> QuerySet:
     return scope_to_user_teams(queryset, user, team_field="campaign__team")
 
 
-def reports_visible_to(user: AbstractBaseUser) -> QuerySet[EvaluationReport]:
+def reports_visible_to(user: User) -> QuerySet[EvaluationReport]:
     """Weekly reports of the campaigns the user may see, newest first."""
     return _scoped(
         EvaluationReport.objects.select_related("campaign__team"), user
     ).order_by("-period_start", "campaign__name", "pk")
 
 
-def report_get(user: AbstractBaseUser, pk: int) -> EvaluationReport:
+def report_get(user: User, pk: int) -> EvaluationReport:
     return reports_visible_to(user).get(pk=pk)
 
 
-def reviews_visible_to(user: AbstractBaseUser) -> QuerySet[PhaseReview]:
+def reviews_visible_to(user: User) -> QuerySet[PhaseReview]:
     """Phase reviews of the campaigns the user may see, newest first."""
     return _scoped(
         PhaseReview.objects.select_related("campaign__team", "campaign__owner", "phase",
@@ -714,7 +714,7 @@ def reviews_visible_to(user: AbstractBaseUser) -> QuerySet[PhaseReview]:
     ).order_by("-phase__end_date", "pk")
 
 
-def review_get(user: AbstractBaseUser, pk: int) -> PhaseReview:
+def review_get(user: User, pk: int) -> PhaseReview:
     return reviews_visible_to(user).get(pk=pk)
 
 
@@ -738,7 +738,7 @@ def actions_of(campaign: Campaign) -> list[OptimisationAction]:
     )
 
 
-def findings_visible_to(user: AbstractBaseUser) -> QuerySet[Finding]:
+def findings_visible_to(user: User) -> QuerySet[Finding]:
     """Findings of the campaigns the user may see, newest period first."""
     return _scoped(
         Finding.objects.select_related("campaign__team").prefetch_related("actions"), user
@@ -746,7 +746,7 @@ def findings_visible_to(user: AbstractBaseUser) -> QuerySet[Finding]:
 
 
 def actions_visible_to(
-    user: AbstractBaseUser, *, owner: AbstractBaseUser | None = None
+    user: User, *, owner: User | None = None
 ) -> QuerySet[OptimisationAction]:
     """Actions of the campaigns the user may see (or only ``owner``'s), open ones first."""
     qs = _scoped(
@@ -760,7 +760,7 @@ def actions_visible_to(
     )
 
 
-def action_get(user: AbstractBaseUser, pk: int) -> OptimisationAction:
+def action_get(user: User, pk: int) -> OptimisationAction:
     return _scoped(
         OptimisationAction.objects.select_related("campaign__team", "kpi__platform", "task"),
         user,

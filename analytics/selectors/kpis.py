@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -209,7 +209,7 @@ def _status(kpi: KPI, actual: Decimal | None, today: datetime.date) -> KPIStatus
             ratio = Decimal("Infinity")
     return KPIStatus(
         id=kpi.pk, metric=kpi.metric,
-        platform=kpi.platform.code if kpi.platform_id else None,
+        platform=kpi.platform.code if kpi.platform is not None else None,
         actual=actual,
         target=target, progress=progress, expected=expected, forecast=forecast,
         pacing=pacing_for(ratio), window_start=start, window_end=end,
@@ -319,7 +319,7 @@ def kpis_of_campaign(campaign: Campaign) -> list[KPI]:
 
 
 def campaign_kpi_statuses(
-    user: AbstractBaseUser, campaign_id: int, *, today: datetime.date | None = None
+    user: User, campaign_id: int, *, today: datetime.date | None = None
 ) -> tuple[Campaign, list[KPIStatus]]:
     """A visible campaign and its KPIs' statuses; ``Campaign.DoesNotExist`` for any other id."""
     campaign = campaigns_visible_to(user).get(pk=campaign_id)

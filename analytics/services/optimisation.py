@@ -10,8 +10,9 @@ the change worked. Budget reallocation is only ever suggested
 from __future__ import annotations
 
 import datetime
+from typing import cast
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -35,7 +36,7 @@ def action_task_key(action: OptimisationAction) -> str:
     return f"optimisation-action:{action.pk}"
 
 
-def _may_plan_actions(actor: AbstractBaseUser, campaign: Campaign) -> bool:
+def _may_plan_actions(actor: User, campaign: Campaign) -> bool:
     return user_can(actor, campaign.team_id, "evaluation.edit") or user_can(
         actor, campaign.team_id, "campaign.edit"
     )
@@ -43,11 +44,11 @@ def _may_plan_actions(actor: AbstractBaseUser, campaign: Campaign) -> bool:
 
 def action_create(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     campaign: Campaign,
     title: str,
     expected_effect: str,
-    owner: AbstractBaseUser | None,
+    owner: User | None,
     due_date: datetime.date | None,
     kpi: KPI | None = None,
     finding: Finding | None = None,
@@ -63,11 +64,11 @@ def action_create(
     expected_effect = (expected_effect or "").strip()
     if not title:
         errors["title"] = _("Say what will be changed.")
-    elif len(title) > OptimisationAction._meta.get_field("title").max_length:
+    elif len(title) > cast(int, OptimisationAction._meta.get_field("title").max_length):
         errors["title"] = _("Keep the title under 200 characters.")
     if not expected_effect:
         errors["expected_effect"] = _("Say what the change should do to the KPI.")
-    elif len(expected_effect) > OptimisationAction._meta.get_field("expected_effect").max_length:
+    elif len(expected_effect) > cast(int, OptimisationAction._meta.get_field("expected_effect").max_length):
         errors["expected_effect"] = _("Keep the expected effect under 300 characters.")
     if owner is None or not Membership.objects.filter(
         team_id=campaign.team_id, user_id=owner.pk
@@ -95,7 +96,7 @@ def action_create(
             team=campaign.team, owner=owner,
             # No words of ours in the title: it reads the same in every language.
             title=Truncator(f"{title} · {campaign.name}").chars(
-                Task._meta.get_field("title").max_length
+                cast(int, Task._meta.get_field("title").max_length)
             ),
             due_date=due_date, description=expected_effect, source=action, created_by=actor,
             dedup_key=action_task_key(action),
@@ -115,7 +116,7 @@ def _measure(action: OptimisationAction, start: datetime.date, end: datetime.dat
         return None
     return campaign_metric_total(
         action.campaign, kpi.metric, start=start, end=end,
-        platform=kpi.platform.code if kpi.platform_id else None,
+        platform=kpi.platform.code if kpi.platform is not None else None,
     )
 
 
@@ -131,7 +132,7 @@ def _finish(action: OptimisationAction, done_at: datetime.datetime) -> None:
 
 
 def action_complete(
-    *, actor: AbstractBaseUser, action: OptimisationAction
+    *, actor: User, action: OptimisationAction
 ) -> OptimisationAction:
     """Mark an action done: its task closes and the KPI before it is measured.
 

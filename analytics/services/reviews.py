@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import cast
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -106,7 +107,7 @@ def _summary_task_title(review: PhaseReview) -> str:
         title = _("Write the phase summary of “%(phase)s” · %(campaign)s") % {
             "phase": review.phase.label, "campaign": review.campaign.name,
         }
-    return Truncator(title).chars(Task._meta.get_field("title").max_length)
+    return Truncator(title).chars(cast(int, Task._meta.get_field("title").max_length))
 
 
 def phase_review_write(*, phase: Phase, today: datetime.date | None = None) -> PhaseReview:
@@ -166,7 +167,7 @@ def phase_review_write(*, phase: Phase, today: datetime.date | None = None) -> P
 
 
 def phase_review_summarise(
-    *, actor: AbstractBaseUser, review: PhaseReview, summary: str
+    *, actor: User, review: PhaseReview, summary: str
 ) -> PhaseReview:
     """The owner's (or an analyst's) phase summary: what it means and how the plan changes.
 

@@ -28,7 +28,7 @@ import string
 from decimal import Decimal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
@@ -52,14 +52,14 @@ CONVERSION_MAX_SKEW = datetime.timedelta(minutes=5)
 MAX_ORDER_ID = 120
 
 
-def _require(actor: AbstractBaseUser | None, team_id: int) -> None:
+def _require(actor: User | None, team_id: int) -> None:
     if actor is not None and not user_can(actor, team_id, "metrics.import"):
         raise PermissionDenied(_("You may not set up tracking for this team."))
 
 
 def tracking_link_create(
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     campaign,
     account,
     target_url: str,
@@ -114,7 +114,7 @@ def tracking_link_create(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def tracking_secret_rotate(*, actor: AbstractBaseUser | None, campaign) -> str:
+def tracking_secret_rotate(*, actor: User | None, campaign) -> str:
     """A new signing secret for the campaign's conversion calls; returned once, stored encrypted.
 
     The previous secret stops working at once.

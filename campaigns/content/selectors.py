@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
@@ -34,13 +34,13 @@ def _items() -> QuerySet[ContentItem]:
     )
 
 
-def items_for(user: AbstractBaseUser) -> QuerySet[ContentItem]:
+def items_for(user: User) -> QuerySet[ContentItem]:
     """Items of the teams the user sees, with campaign, owner and target accounts preloaded."""
     return scope_to_user_teams(_items(), user)
 
 
 def item_list(
-    user: AbstractBaseUser,
+    user: User,
     *,
     campaign: int | None = None,
     status: str | None = None,
@@ -60,7 +60,7 @@ def item_list(
     return qs
 
 
-def item_get(user: AbstractBaseUser, pk: int) -> ContentItem:
+def item_get(user: User, pk: int) -> ContentItem:
     """One item the user may see (DoesNotExist otherwise: a 404 upstream)."""
     return items_for(user).prefetch_related("media").get(pk=pk)
 
@@ -126,14 +126,15 @@ def item_checks(item: ContentItem) -> list[VariantCheck]:
     return rows
 
 
-def _not_own(user: AbstractBaseUser) -> Q:
+def _not_own(user: User) -> Q:
     wrote_current = ContentVersion.objects.filter(
         item=OuterRef("pk"), number=OuterRef("version"), author_id=user.pk
     )
-    return ~Q(owner_id=user.pk) & ~Exists(wrote_current)
+    # The stubs type Q & Exists as Combinable; Django returns a Q (Q._combine).
+    return ~Q(owner_id=user.pk) & ~Exists(wrote_current)  # type: ignore[return-value]
 
 
-def review_queue(user: AbstractBaseUser) -> QuerySet[ContentItem]:
+def review_queue(user: User) -> QuerySet[ContentItem]:
     """Items awaiting the user's review: in review, in teams where they review, not their own."""
     teams = [t.pk for t in teams_where(user, "content.review")]
     return (
@@ -142,7 +143,7 @@ def review_queue(user: AbstractBaseUser) -> QuerySet[ContentItem]:
     )
 
 
-def override_queue(user: AbstractBaseUser) -> QuerySet[ContentItem]:
+def override_queue(user: User) -> QuerySet[ContentItem]:
     """Items whose current version the checker blocked, for someone who may override, not own."""
     teams = [t.pk for t in teams_where(user, "compliance.override")]
     return (
@@ -155,7 +156,7 @@ def override_queue(user: AbstractBaseUser) -> QuerySet[ContentItem]:
     )
 
 
-def media_for(user: AbstractBaseUser, *, team: int | None = None) -> QuerySet[MediaAsset]:
+def media_for(user: User, *, team: int | None = None) -> QuerySet[MediaAsset]:
     """Media of the user's teams (one team when given), newest first."""
     qs = scope_to_user_teams(MediaAsset.objects.select_related("team", "uploaded_by"), user)
     if team:
@@ -163,7 +164,7 @@ def media_for(user: AbstractBaseUser, *, team: int | None = None) -> QuerySet[Me
     return qs
 
 
-def media_get(user: AbstractBaseUser, pk: int) -> MediaAsset:
+def media_get(user: User, pk: int) -> MediaAsset:
     """One asset the user may see (DoesNotExist otherwise: a 404 upstream)."""
     return media_for(user).get(pk=pk)
 
@@ -193,7 +194,7 @@ class ItemActions:
     schedule: bool = False
 
 
-def item_actions(user: AbstractBaseUser, item: ContentItem, *, own: bool | None = None) -> ItemActions:
+def item_actions(user: User, item: ContentItem, *, own: bool | None = None) -> ItemActions:
     """The buttons the item's page shows the user."""
     if own is None:
         own = item.owner_id == user.pk or item.versions.filter(

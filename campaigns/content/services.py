@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -100,13 +100,13 @@ def register_status_listener(listener: StatusListener) -> None:
 # --- shared helpers -------------------------------------------------------------------
 
 
-def _require(actor: AbstractBaseUser | None, team_id: int, capability: str, message: str) -> None:
+def _require(actor: User | None, team_id: int, capability: str, message: str) -> None:
     if actor is None or not user_can(actor, team_id, capability):
         raise PermissionDenied(message)
 
 
 def _audit(
-    actor: AbstractBaseUser | None, action: str, summary: str, target, *, reason: str = "",
+    actor: User | None, action: str, summary: str, target, *, reason: str = "",
     **data: Any,
 ) -> None:
     audit_record(
@@ -116,7 +116,7 @@ def _audit(
 
 
 def _apply_move(
-    *, actor: AbstractBaseUser | None, item: ContentItem, to: str, reason: str = ""
+    *, actor: User | None, item: ContentItem, to: str, reason: str = ""
 ) -> None:
     """Move a locked item: the machine decides, listeners hear it, the audit row records it."""
     frm = item.status
@@ -247,7 +247,7 @@ def _planned_day(item: ContentItem) -> datetime.date:
 
 
 def content_item_move(
-    *, actor: AbstractBaseUser | None, item: ContentItem, to: str, reason: str = "",
+    *, actor: User | None, item: ContentItem, to: str, reason: str = "",
     expected_from: str | None = None,
 ) -> ContentItem:
     """Move the item through the CONTENT machine (actor=None: a job's automatic move); audited.
@@ -278,7 +278,7 @@ def content_item_move(
 
 
 def content_item_check_schedulable(
-    *, item: ContentItem, accounts: list[PlatformAccount], at: datetime.datetime
+    *, item: ContentItem, accounts: list[PlatformAccount], at: datetime.datetime | None
 ) -> None:
     """Raise ValidationError unless the item may go out on ``accounts`` at ``at``.
 
@@ -501,7 +501,7 @@ def _write_variants(
     return {}
 
 
-def _record_version(item: ContentItem, actor: AbstractBaseUser | None, snapshot: dict) -> None:
+def _record_version(item: ContentItem, actor: User | None, snapshot: dict) -> None:
     ContentVersion.objects.create(item=item, number=item.version, snapshot=snapshot, author=actor)
 
 
@@ -513,7 +513,7 @@ def item_snapshot(item: ContentItem) -> dict:
 
 def content_item_create(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     campaign: Campaign,
     kind: str,
     title: str,
@@ -577,7 +577,7 @@ class _NothingChanged(Exception):
 
 def content_item_update(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     item: ContentItem,
     expected_version: int | None = None,
     accounts: Iterable[PlatformAccount] | None = None,
@@ -676,7 +676,7 @@ def _clean_licence(
 
 def media_asset_upload(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     team: Team,
     file: UploadedFile,
     title: str,
@@ -708,6 +708,7 @@ def media_asset_upload(
             errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
+    assert checked is not None  # no file is a field error above
     # The stored name carries the type found in the content, not the one claimed.
     file.name = f"{slugify(title, allow_unicode=True)[:40] or 'media'}.{checked.extension}"
     try:
@@ -727,7 +728,7 @@ def media_asset_upload(
 
 def media_asset_update_licence(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     asset: MediaAsset,
     licence_reference: str,
     licence_expires_on: datetime.date | None,
@@ -761,7 +762,7 @@ def check_text_for(variant: ContentVariant) -> str:
 
 
 def _check_for(
-    *, actor: AbstractBaseUser, item: ContentItem, variant: ContentVariant, on_date: datetime.date
+    *, actor: User, item: ContentItem, variant: ContentVariant, on_date: datetime.date
 ) -> ContentCheck:
     """The stored check of this variant's text on its platform under the active rules.
 
@@ -774,6 +775,7 @@ def _check_for(
     if item.is_paid_promotion:
         filing = filing_valid_for(item.team_id, platform, on_date) or item.filing
     rules = compiled_rules()
+    assert rules.version is not None  # the active rule set is compiled with its version
     existing = (
         ContentCheck.objects.filter(
             content_type=ContentType.objects.get_for_model(ContentItem), content_id=str(item.pk),
@@ -809,7 +811,7 @@ def _finding_messages(variant: ContentVariant, check: ContentCheck) -> list[str]
     return messages
 
 
-def content_item_submit(*, actor: AbstractBaseUser, item: ContentItem) -> ContentItem:
+def content_item_submit(*, actor: User, item: ContentItem) -> ContentItem:
     """Send a draft (or an item with changes requested) to review (S3.1.2).
 
     Refused, with every reason at once: no target account, an account that
@@ -864,7 +866,7 @@ def content_item_submit(*, actor: AbstractBaseUser, item: ContentItem) -> Conten
     return locked
 
 
-def _is_own(actor: AbstractBaseUser, item: ContentItem) -> bool:
+def _is_own(actor: User, item: ContentItem) -> bool:
     """The actor owns the item or wrote its current version."""
     if item.owner_id == actor.pk:
         return True
@@ -875,7 +877,7 @@ def _is_own(actor: AbstractBaseUser, item: ContentItem) -> bool:
 
 def content_finding_override(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     item: ContentItem,
     check: ContentCheck,
     finding_index: int,
@@ -907,7 +909,7 @@ def _site_language_text(message: str, limit: int = TITLE_LIMIT, **data: Any) -> 
 
 def content_item_review(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     item: ContentItem,
     decision: str,
     accuracy_ok: bool = False,
@@ -968,7 +970,7 @@ def content_item_review(
 
 
 def content_item_withdraw(
-    *, actor: AbstractBaseUser, item: ContentItem, reason: str = ""
+    *, actor: User, item: ContentItem, reason: str = ""
 ) -> ContentItem:
     """Take the item out of use; never once it may already be out (the machine says when)."""
     _require(actor, item.team_id, "content.edit", _("You may not withdraw this content."))
@@ -983,6 +985,7 @@ def content_item_withdraw(
 
 def expiry_task_key(item: ContentItem) -> str:
     """The occasion of an expiry notice: this item missing this planned time."""
+    assert item.planned_at is not None  # only a planned item can miss its time
     return f"content-expired:{item.pk}:{item.planned_at.isoformat()}"
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import cast
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import (
     Count,
     Exists,
@@ -73,7 +74,7 @@ def working_hours_of(policy: ResponsePolicy) -> WorkingHours:
     )
 
 
-def response_policies_for(user: AbstractBaseUser) -> list[ResponsePolicy]:
+def response_policies_for(user: User) -> list[ResponsePolicy]:
     """One policy per visible team (the default where none is saved), by team name."""
     teams = list(scope_to_user_teams(Team.objects.all(), user, team_field="pk").order_by("name"))
     saved = {p.team_id: p for p in ResponsePolicy.objects.filter(team__in=teams)}
@@ -88,7 +89,7 @@ def response_policies_for(user: AbstractBaseUser) -> list[ResponsePolicy]:
 # --- the inbox -----------------------------------------------------------------
 
 
-def interactions_for(user: AbstractBaseUser) -> QuerySet[Interaction]:
+def interactions_for(user: User) -> QuerySet[Interaction]:
     """Interactions of the user's teams with what lists show preloaded, and the
     status of the latest reply (``last_reply_status``) annotated."""
     latest = InteractionReply.objects.filter(interaction=OuterRef("pk")).order_by("-sent_at", "-pk")
@@ -124,7 +125,7 @@ def _overdue_q(now: datetime.datetime) -> Q:
 
 
 def inbox(
-    user: AbstractBaseUser, filters: InboxFilters, *, now: datetime.datetime | None = None
+    user: User, filters: InboxFilters, *, now: datetime.datetime | None = None
 ) -> QuerySet[Interaction]:
     """The inbox, filtered; one query whatever the row count."""
     now = now or timezone.now()
@@ -170,7 +171,7 @@ class InboxCounts:
 
 
 def inbox_counts(
-    user: AbstractBaseUser, *, team: int | None = None, now: datetime.datetime | None = None
+    user: User, *, team: int | None = None, now: datetime.datetime | None = None
 ) -> InboxCounts:
     """Open, overdue and negative open items the user can see, in one query."""
     now = now or timezone.now()
@@ -186,7 +187,7 @@ def inbox_counts(
     return InboxCounts(**totals)
 
 
-def interaction_get(user: AbstractBaseUser, pk: int) -> Interaction:
+def interaction_get(user: User, pk: int) -> Interaction:
     """One visible interaction with its notes and replies; ``DoesNotExist`` otherwise."""
     return interactions_for(user).prefetch_related(
         Prefetch("notes", queryset=InteractionNote.objects.select_related("author")),
@@ -212,14 +213,14 @@ def assignable_members(interaction: Interaction) -> QuerySet:
     return team_members([interaction.team_id])
 
 
-def accounts_for(user: AbstractBaseUser) -> QuerySet[PlatformAccount]:
+def accounts_for(user: User) -> QuerySet[PlatformAccount]:
     """Accounts of the user's teams, for filters and imports."""
     return scope_to_user_teams(
         PlatformAccount.objects.select_related("platform", "team"), user
     ).order_by("team__name", "platform__sort_order", "handle")
 
 
-def account_get(user: AbstractBaseUser, pk: int) -> PlatformAccount:
+def account_get(user: User, pk: int) -> PlatformAccount:
     return accounts_for(user).get(pk=pk)
 
 
@@ -244,14 +245,14 @@ def newest_interaction_at(account: PlatformAccount) -> datetime.datetime | None:
 # --- reply templates -------------------------------------------------------------
 
 
-def reply_templates_for(user: AbstractBaseUser, *, team: int | None = None) -> QuerySet[ReplyTemplate]:
+def reply_templates_for(user: User, *, team: int | None = None) -> QuerySet[ReplyTemplate]:
     qs = scope_to_user_teams(ReplyTemplate.objects.select_related("team", "created_by"), user)
     if team:
         qs = qs.filter(team_id=team)
     return qs.order_by("team__name", "name")
 
 
-def reply_template_get(user: AbstractBaseUser, pk: int) -> ReplyTemplate:
+def reply_template_get(user: User, pk: int) -> ReplyTemplate:
     return reply_templates_for(user).get(pk=pk)
 
 
@@ -282,7 +283,7 @@ class ResponseGroup:
 
 @dataclass
 class MemberResponseRow:
-    member: AbstractBaseUser
+    member: User
     answered: int = 0
     within_target: int = 0
     in_hours: ResponseGroup = field(default_factory=ResponseGroup)
@@ -292,8 +293,9 @@ class MemberResponseRow:
 def _group(minutes: list[float]) -> ResponseGroup:
     return ResponseGroup(
         count=len(minutes),
-        median_minutes=None if not minutes else round(median(minutes), 1),
-        p90_minutes=None if not minutes else round(percentile(minutes, 0.9), 1),
+        # Both are None only for no values, answered by the guard.
+        median_minutes=None if not minutes else round(cast(float, median(minutes)), 1),
+        p90_minutes=None if not minutes else round(cast(float, percentile(minutes, 0.9)), 1),
     )
 
 
@@ -320,15 +322,17 @@ def first_response_report(
     )
     inside: dict[int, list[float]] = {}
     outside: dict[int, list[float]] = {}
-    members: dict[int, AbstractBaseUser] = {}
+    members: dict[int, User] = {}
     within: dict[int, int] = {}
     for row in rows:
-        key = row.first_responder_id
-        members[key] = row.first_responder
-        elapsed = max((row.first_response_at - row.occurred_at).total_seconds() / 60, 0.0)
+        # The query keeps only rows with a responder and a response time.
+        key = cast(int, row.first_responder_id)
+        members[key] = cast(User, row.first_responder)
+        responded_at = cast(datetime.datetime, row.first_response_at)
+        elapsed = max((responded_at - row.occurred_at).total_seconds() / 60, 0.0)
         group = inside if hours.is_working_time(row.occurred_at) else outside
         group.setdefault(key, []).append(elapsed)
-        ok = hours.between(row.occurred_at, row.first_response_at) <= target
+        ok = hours.between(row.occurred_at, responded_at) <= target
         within[key] = within.get(key, 0) + int(ok)
     report = [
         MemberResponseRow(
@@ -358,7 +362,8 @@ def rule_q(segment: Segment, *, now: datetime.datetime) -> Q:
     if segment.rule == SegmentRule.COMMENTERS:
         commented = Interaction.objects.filter(
             account_id=OuterRef("account_id"), author_ref=OuterRef("external_ref"),
-            campaign_id=segment.campaign_id, kind=InteractionKind.COMMENT,
+            # A commenters segment names its campaign (segment_create requires one).
+            campaign_id=segment.campaign_id, kind=InteractionKind.COMMENT,  # type: ignore[misc]
         )
         return Q(Exists(commented))
     if segment.rule == SegmentRule.DORMANT:
@@ -371,7 +376,7 @@ def rule_q(segment: Segment, *, now: datetime.datetime) -> Q:
     return Q(pk__in=[])
 
 
-def audience_for(user: AbstractBaseUser) -> QuerySet[AudienceMember]:
+def audience_for(user: User) -> QuerySet[AudienceMember]:
     return scope_to_user_teams(
         AudienceMember.objects.select_related("account__platform", "team"), user
     )
@@ -390,13 +395,13 @@ def segment_members(
     )
 
 
-def segments_for(user: AbstractBaseUser) -> QuerySet[Segment]:
+def segments_for(user: User) -> QuerySet[Segment]:
     return scope_to_user_teams(
         Segment.objects.select_related("team", "campaign", "template"), user
     ).order_by("team__name", "name")
 
 
-def segment_get(user: AbstractBaseUser, pk: int) -> Segment:
+def segment_get(user: User, pk: int) -> Segment:
     return segments_for(user).get(pk=pk)
 
 
@@ -415,14 +420,14 @@ def segment_counts(
     return {s.pk: totals[f"s{s.pk}"] for s in segments}
 
 
-def campaigns_for(user: AbstractBaseUser) -> QuerySet[Campaign]:
+def campaigns_for(user: User) -> QuerySet[Campaign]:
     return scope_to_user_teams(Campaign.objects.select_related("team"), user).order_by("name")
 
 
 # --- activities -----------------------------------------------------------------
 
 
-def lotteries_for(user: AbstractBaseUser, *, campaign: int | None = None) -> QuerySet[Lottery]:
+def lotteries_for(user: User, *, campaign: int | None = None) -> QuerySet[Lottery]:
     qs = scope_to_user_teams(
         Lottery.objects.select_related("team", "campaign", "item", "platform")
         .annotate(entrant_count=Count("entrants")),
@@ -433,11 +438,11 @@ def lotteries_for(user: AbstractBaseUser, *, campaign: int | None = None) -> Que
     return qs.order_by("-draw_at", "-id")
 
 
-def lottery_get(user: AbstractBaseUser, pk: int) -> Lottery:
+def lottery_get(user: User, pk: int) -> Lottery:
     return lotteries_for(user).select_related("compliance_check").get(pk=pk)
 
 
-def polls_for(user: AbstractBaseUser, *, campaign: int | None = None) -> QuerySet[Poll]:
+def polls_for(user: User, *, campaign: int | None = None) -> QuerySet[Poll]:
     options = PollOption.objects.annotate(vote_count=Count("votes")).order_by("order", "id")
     qs = scope_to_user_teams(
         Poll.objects.select_related("team", "campaign", "item")
@@ -450,12 +455,12 @@ def polls_for(user: AbstractBaseUser, *, campaign: int | None = None) -> QuerySe
     return qs.order_by("-opens_at", "-id")
 
 
-def poll_get(user: AbstractBaseUser, pk: int) -> Poll:
+def poll_get(user: User, pk: int) -> Poll:
     return polls_for(user).get(pk=pk)
 
 
 def questions_for(
-    user: AbstractBaseUser, *, item: int | None = None, campaign: int | None = None
+    user: User, *, item: int | None = None, campaign: int | None = None
 ) -> QuerySet[Question]:
     qs = scope_to_user_teams(
         Question.objects.select_related("team", "item", "answered_by", "interaction"), user
@@ -467,11 +472,11 @@ def questions_for(
     return qs.order_by(F("answered_at").asc(nulls_first=True), "-created_at", "-id")
 
 
-def question_get(user: AbstractBaseUser, pk: int) -> Question:
+def question_get(user: User, pk: int) -> Question:
     return questions_for(user).get(pk=pk)
 
 
-def content_items_for(user: AbstractBaseUser) -> QuerySet:
+def content_items_for(user: User) -> QuerySet:
     from campaigns.content.models import ContentItem
 
     return scope_to_user_teams(
@@ -479,11 +484,11 @@ def content_items_for(user: AbstractBaseUser) -> QuerySet:
     ).order_by("-updated_at", "-id")
 
 
-def can_reply(user: AbstractBaseUser, team: Team | int) -> bool:
+def can_reply(user: User, team: Team | int) -> bool:
     return user_can(user, team, "interaction.reply")
 
 
-def visible_team_ids(user: AbstractBaseUser) -> list[int] | None:
+def visible_team_ids(user: User) -> list[int] | None:
     return team_ids_visible_to(user)
 
 

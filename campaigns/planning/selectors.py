@@ -152,7 +152,8 @@ def _field_names(codes: str) -> str:
         if not code or code == "-":
             continue
         try:
-            names.append(str(Campaign._meta.get_field(code).verbose_name))
+            # The codes are the campaign's own column names, never a reverse relation.
+            names.append(str(Campaign._meta.get_field(code).verbose_name))  # type: ignore[union-attr]
         except FieldDoesNotExist:
             names.append(code)
     return ", ".join(names) if names else "-"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from pathlib import PurePath
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -17,19 +17,19 @@ from .checker.masking import mask_text
 from .models import ContentCheck, FilingDocument, PromotionFiling, Rule, RuleSet
 
 
-def checks_for(user: AbstractBaseUser) -> QuerySet[ContentCheck]:
+def checks_for(user: User) -> QuerySet[ContentCheck]:
     """Stored checks of the user's teams, newest first."""
     return scope_to_user_teams(
         ContentCheck.objects.select_related("team", "platform", "created_by", "ruleset"), user
     )
 
 
-def check_get(user: AbstractBaseUser, pk: int) -> ContentCheck:
+def check_get(user: User, pk: int) -> ContentCheck:
     """One stored check the user may see (DoesNotExist otherwise: a 404 upstream)."""
     return checks_for(user).select_related("filing").get(pk=pk)
 
 
-def filings_for(user: AbstractBaseUser, *, team: Team | None = None) -> QuerySet[PromotionFiling]:
+def filings_for(user: User, *, team: Team | None = None) -> QuerySet[PromotionFiling]:
     """Filings of the user's teams, with platform and team preloaded."""
     qs = scope_to_user_teams(
         PromotionFiling.objects.select_related("team", "platform", "created_by"), user
@@ -48,7 +48,7 @@ class StoredTextMasker:
     one permission lookup per team. Display only: nothing is saved.
     """
 
-    def __init__(self, user: AbstractBaseUser | None) -> None:
+    def __init__(self, user: User | None) -> None:
         self.user = user
         self._can: dict[int, bool] = {}
 
@@ -60,12 +60,12 @@ class StoredTextMasker:
         return check.text if self._can[check.team_id] else mask_text(check.text)
 
 
-def filing_get(user: AbstractBaseUser, pk: int) -> PromotionFiling:
+def filing_get(user: User, pk: int) -> PromotionFiling:
     """One filing of the user's teams (DoesNotExist otherwise: a 404 upstream)."""
     return filings_for(user).get(pk=pk)
 
 
-def filing_document_get(user: AbstractBaseUser, filing_pk: int, document_pk: int) -> FilingDocument:
+def filing_document_get(user: User, filing_pk: int, document_pk: int) -> FilingDocument:
     """A document of a filing of the user's teams (DoesNotExist otherwise: a 404 upstream)."""
     return FilingDocument.objects.select_related("filing").get(
         pk=document_pk, filing__in=filings_for(user).filter(pk=filing_pk)

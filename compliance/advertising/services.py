@@ -6,9 +6,9 @@ import datetime
 import uuid
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -93,7 +93,7 @@ def ruleset_ensure_default(*, name: str = "default") -> RuleSet:
     return ruleset
 
 
-def ruleset_reload_default(*, actor: AbstractBaseUser | None, name: str = "default") -> dict[str, int]:
+def ruleset_reload_default(*, actor: User | None, name: str = "default") -> dict[str, int]:
     """Reset the shipped rules' words, patterns, exemptions, ``unless`` and params to the data file.
 
     An explicit admin action (``manage.py reload_content_rules``) for rule sets loaded
@@ -132,7 +132,7 @@ def ruleset_reload_default(*, actor: AbstractBaseUser | None, name: str = "defau
     return counts
 
 
-def _require_rule_admin(actor: AbstractBaseUser | None) -> None:
+def _require_rule_admin(actor: User | None) -> None:
     if actor is None:
         return  # system loads (migrate, demo, bench)
     if not (actor.is_superuser or user_can_anywhere(actor, "compliance.manage_rules")):
@@ -140,7 +140,7 @@ def _require_rule_admin(actor: AbstractBaseUser | None) -> None:
 
 
 def ruleset_bump_version(
-    *, actor: AbstractBaseUser | None, ruleset: RuleSet, summary: str = ""
+    *, actor: User | None, ruleset: RuleSet, summary: str = ""
 ) -> RuleSet:
     """Record that the rules changed: a new version, audited; checks after it record it."""
     with transaction.atomic():
@@ -192,7 +192,7 @@ def term_problem(*, rule: Rule | None, text: str, kind: str) -> str | None:
 
 
 def term_add(
-    *, actor: AbstractBaseUser | None, rule: Rule, text: str, kind: str = TermKind.WORD,
+    *, actor: User | None, rule: Rule, text: str, kind: str = TermKind.WORD,
     note: str = "",
 ) -> Term:
     """Add a word (or pattern, or exemption) to a rule; bumps the rule set version."""
@@ -213,7 +213,7 @@ def term_add(
     return term
 
 
-def rule_update(*, actor: AbstractBaseUser | None, rule: Rule, **changes: Any) -> Rule:
+def rule_update(*, actor: User | None, rule: Rule, **changes: Any) -> Rule:
     """Change a rule (enable/disable, severity, messages, scope ...); bumps the version."""
     _require_rule_admin(actor)
     platforms = changes.pop("platforms", None)
@@ -326,7 +326,7 @@ def paid_flag_clean(value: Any) -> bool:
     )
 
 
-def _only_check_team(actor: AbstractBaseUser) -> Team:
+def _only_check_team(actor: User) -> Team:
     """The one team where the actor may run checks; a ``team`` field error otherwise."""
     allowed = teams_where(actor, "compliance.check")
     if len(allowed) == 1:
@@ -338,7 +338,7 @@ def _only_check_team(actor: AbstractBaseUser) -> Team:
 
 def content_check_run(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     team: Team | None = None,
     text: str,
     platform: Platform | str | None = None,
@@ -366,9 +366,11 @@ def content_check_run(
             errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
+    assert team is not None  # no team given and none found is a field error above
     if filing is not None and filing.team_id != team.pk:
         raise ValidationError({"filing": _("This filing belongs to another team.")})
     compiled = checker.compiled_rules()
+    assert compiled.version is not None  # the active rule set is compiled with its version
     result = checker.check_text(
         text, platform=platform_obj, is_paid_promotion=is_paid_promotion, filing=filing,
         rules=compiled,
@@ -388,7 +390,7 @@ def content_check_run(
 
 
 def finding_override(
-    *, actor: AbstractBaseUser, check: ContentCheck, finding_index: int, reason: str
+    *, actor: User, check: ContentCheck, finding_index: int, reason: str
 ) -> FindingOverride:
     """Let one blocking finding pass, with a written reason; audited (S3.1.1).
 
@@ -468,7 +470,7 @@ def _filing_number_taken(
 
 def filing_create(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     team: Team,
     platform: Platform | None = None,
     filing_number: str = "",
@@ -486,12 +488,13 @@ def filing_create(
     """
     if not user_can(actor, team, "filing.edit"):
         raise PermissionDenied(_("You may not edit filings of this team."))
-    fields = {
+    fields: dict[str, Any] = {
         "platform": platform, "filing_number": filing_number,
         "contract_reference": contract_reference or "", "amount_cny": amount_cny,
         "starts_on": starts_on, "ends_on": ends_on, "notes": notes or "",
     }
     _filing_validate(fields)
+    assert platform is not None  # _filing_validate refused a missing platform
     fields["filing_number"] = fields["filing_number"].strip()
     if _filing_number_taken(team=team, platform=platform, number=fields["filing_number"]):
         raise ValidationError({"filing_number": _("This team already has a filing with this number.")})
@@ -507,7 +510,7 @@ def filing_create(
 
 
 def filing_update(
-    *, actor: AbstractBaseUser, filing: PromotionFiling, team: Team | None = None, **changes: Any
+    *, actor: User, filing: PromotionFiling, team: Team | None = None, **changes: Any
 ) -> PromotionFiling:
     """Change a filing's fields (those not given keep their value); audited.
 
@@ -540,7 +543,7 @@ def filing_update(
     return filing
 
 
-def filing_delete(*, actor: AbstractBaseUser, filing: PromotionFiling) -> None:
+def filing_delete(*, actor: User, filing: PromotionFiling) -> None:
     """Delete a filing; checks that referenced it keep their stored result."""
     if not user_can(actor, filing.team, "filing.edit"):
         raise PermissionDenied(_("You may not edit filings of this team."))
@@ -553,7 +556,7 @@ def filing_delete(*, actor: AbstractBaseUser, filing: PromotionFiling) -> None:
 
 
 def filing_document_add(
-    *, actor: AbstractBaseUser, filing: PromotionFiling, file: UploadedFile, title: str = ""
+    *, actor: User, filing: PromotionFiling, file: UploadedFile, title: str = ""
 ) -> FilingDocument:
     """Attach a document (contract, platform receipt) to a filing; audited.
 
@@ -567,7 +570,7 @@ def filing_document_add(
     if file is None:
         raise ValidationError({"file": _("Choose a file.")})
     title = (title or "").strip()
-    limit = FilingDocument._meta.get_field("title").max_length
+    limit = cast(int, FilingDocument._meta.get_field("title").max_length)
     errors: dict[str, str] = {}
     if len(title) > limit:
         errors["title"] = _("Keep this to %(max)s characters (it has %(count)s).") % {

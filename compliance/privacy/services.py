@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -98,7 +98,7 @@ def _moment_errors(field: str, value: datetime.datetime | None) -> dict[str, str
     return {}
 
 
-def _require(actor: AbstractBaseUser | None, team: Team, capability: str) -> None:
+def _require(actor: User | None, team: Team, capability: str) -> None:
     if actor is not None and not user_can(actor, team, capability):
         raise PermissionDenied(_("You may not change the privacy ledger of this team."))
 
@@ -131,12 +131,12 @@ def resident_id_number_problem(number: str) -> str:
 def personal_detail_errors(phone: str | None, id_number: str | None) -> dict[str, str]:
     """Format errors of a phone and a resident ID number; blank or None is fine."""
     errors = {}
-    if (phone or "").strip() and not pii.is_phone_number(phone):
+    if phone and phone.strip() and not pii.is_phone_number(phone):
         errors["subject_phone"] = _(
             "Enter a phone number: 7 to 15 digits, with spaces or hyphens between them "
             "and an optional + in front."
         )
-    if (id_number or "").strip():
+    if id_number and id_number.strip():
         problem = resident_id_number_problem(id_number)
         if problem:
             errors["subject_id_number"] = problem
@@ -145,7 +145,7 @@ def personal_detail_errors(phone: str | None, id_number: str | None) -> dict[str
 
 def consent_record_create(
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     team: Team,
     subject_ref: str,
     purpose: str,
@@ -209,7 +209,7 @@ def consent_record_create(
 
 
 def consent_withdraw(
-    *, actor: AbstractBaseUser | None, record: ConsentRecord, channel: str = "",
+    *, actor: User | None, record: ConsentRecord, channel: str = "",
 ) -> ConsentRecord:
     """Withdraw a consent (PIPL Art. 15); withdrawing twice keeps the first time."""
     _require(actor, record.team, "privacy.edit")
@@ -231,7 +231,7 @@ def consent_withdraw(
 
 
 def consent_correct(
-    *, actor: AbstractBaseUser, record: ConsentRecord, subject_name: str | None = None,
+    *, actor: User, record: ConsentRecord, subject_name: str | None = None,
     subject_phone: str | None = None, subject_id_number: str | None = None,
 ) -> ConsentRecord:
     """Correct a person's details (PIPL Art. 46); the audit row names the fields, not values."""
@@ -270,7 +270,7 @@ def consent_correct(
 # --- data-subject requests (PIPL Arts. 44-47) ------------------------------
 
 def dsr_create(
-    *, actor: AbstractBaseUser | None, team: Team, subject_ref: str, kind: str,
+    *, actor: User | None, team: Team, subject_ref: str, kind: str,
     details: str = "", received_at: datetime.datetime | None = None,
 ) -> DataSubjectRequest:
     _require(actor, team, "privacy.edit")
@@ -297,7 +297,7 @@ def dsr_create(
 
 
 def dsr_set_status(
-    *, actor: AbstractBaseUser, request: DataSubjectRequest, status: str,
+    *, actor: User, request: DataSubjectRequest, status: str,
     refusal_reason: str = "",
 ) -> DataSubjectRequest:
     """Move a request along ``DSR_MACHINE``; completing a deletion request erases the data.
@@ -368,7 +368,7 @@ def subject_export(*, team: Team, subject_ref: str) -> dict:
 
 
 def subject_export_for(
-    *, actor: AbstractBaseUser, request: DataSubjectRequest,
+    *, actor: User, request: DataSubjectRequest,
 ) -> dict:
     """The export for a request; holders of ``privacy.view_personal`` only (it is unmasked)."""
     if not user_can(actor, request.team, "privacy.view_personal"):
@@ -424,13 +424,13 @@ def retention_enforce(
     with transaction.atomic():
         for policy in policies:
             cutoff = now - datetime.timedelta(days=policy.retention_days)
-            expired = ConsentRecord.objects.filter(
+            candidates = ConsentRecord.objects.filter(
                 data_categories__contains=[policy.data_category], anonymised_at__isnull=True,
             ) if _json_contains_supported() else ConsentRecord.objects.filter(
                 anonymised_at__isnull=True,
             )
             expired = [
-                r for r in expired.filter(consented_at__lt=cutoff)
+                r for r in candidates.filter(consented_at__lt=cutoff)
                 if policy.data_category in r.data_categories
                 and (r.withdrawn_at or r.consented_at) < cutoff
             ]

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from platforms.models import Platform
@@ -20,7 +20,7 @@ from .models import (
 from .transitions import INCIDENT_MACHINE
 
 
-def incidents_for(user: AbstractBaseUser, *, status: str | None = None) -> QuerySet[Incident]:
+def incidents_for(user: User, *, status: str | None = None) -> QuerySet[Incident]:
     qs = scope_to_user_teams(
         Incident.objects.select_related("team", "owner", "plan").annotate(
             steps_total=Count("steps", distinct=True),
@@ -50,7 +50,7 @@ def label_incident_sources(incidents, names: dict[str, str] | None = None) -> li
     return incidents
 
 
-def incident_get(user: AbstractBaseUser, pk: int) -> Incident:
+def incident_get(user: User, pk: int) -> Incident:
     """One incident with its steps and timeline; another team's raises DoesNotExist."""
     return (
         scope_to_user_teams(Incident.objects.select_related("team", "owner", "plan"), user)
@@ -62,14 +62,14 @@ def incident_get(user: AbstractBaseUser, pk: int) -> Incident:
     )
 
 
-def incident_step_get(user: AbstractBaseUser, incident_pk: int, step_pk: int) -> IncidentStep:
+def incident_step_get(user: User, incident_pk: int, step_pk: int) -> IncidentStep:
     return IncidentStep.objects.select_related("incident__team").get(
         pk=step_pk, incident__in=scope_to_user_teams(Incident.objects.all(), user),
         incident_id=incident_pk,
     )
 
 
-def plans_for(user: AbstractBaseUser) -> QuerySet[EmergencyPlan]:
+def plans_for(user: User) -> QuerySet[EmergencyPlan]:
     return scope_to_user_teams(
         EmergencyPlan.objects.select_related("team", "approved_by").annotate(
             steps_count=Count("steps")
@@ -78,7 +78,7 @@ def plans_for(user: AbstractBaseUser) -> QuerySet[EmergencyPlan]:
     ).order_by("team__name", "incident_type")
 
 
-def plan_get(user: AbstractBaseUser, pk: int) -> EmergencyPlan:
+def plan_get(user: User, pk: int) -> EmergencyPlan:
     return (
         scope_to_user_teams(EmergencyPlan.objects.select_related("team", "approved_by"), user)
         .prefetch_related("steps__owner")
@@ -86,7 +86,7 @@ def plan_get(user: AbstractBaseUser, pk: int) -> EmergencyPlan:
     )
 
 
-def drills_for(user: AbstractBaseUser) -> QuerySet[Drill]:
+def drills_for(user: User) -> QuerySet[Drill]:
     return scope_to_user_teams(
         Drill.objects.select_related("team", "plan", "owner").prefetch_related(
             Prefetch("runs", queryset=DrillRun.objects.select_related("recorded_by"))
@@ -95,7 +95,7 @@ def drills_for(user: AbstractBaseUser) -> QuerySet[Drill]:
     ).order_by("next_due", "id")
 
 
-def drill_get(user: AbstractBaseUser, pk: int) -> Drill:
+def drill_get(user: User, pk: int) -> Drill:
     return drills_for(user).get(pk=pk)
 
 
@@ -111,6 +111,6 @@ def drill_ids_due_for_reminder(today: datetime.date) -> list[int]:
     )
 
 
-def incident_next_statuses(user: AbstractBaseUser, incident: Incident) -> list[str]:
+def incident_next_statuses(user: User, incident: Incident) -> list[str]:
     """The statuses the user may move the incident to now (what pages and the API offer)."""
     return INCIDENT_MACHINE.targets(actor=user, team=incident.team_id, source=incident.status)

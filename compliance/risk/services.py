@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -85,13 +85,13 @@ def _length_errors(**values: object) -> dict[str, str]:
     return errors
 
 
-def _require(actor: AbstractBaseUser | None, team: Team, capability: str) -> None:
+def _require(actor: User | None, team: Team, capability: str) -> None:
     """``actor=None`` is the system (beat tasks, detection); people need the capability."""
     if actor is not None and not user_can(actor, team, capability):
         raise PermissionDenied(_("You may not do this in this team."))
 
 
-def _team_member(team: Team, *roles: str) -> AbstractBaseUser | None:
+def _team_member(team: Team, *roles: str) -> User | None:
     """First member of ``team`` holding one of ``roles`` (in that order of preference)."""
     memberships = {
         m.role: m.user
@@ -136,7 +136,8 @@ def _clean_signal(item: dict, index: int) -> dict:
         score = score_sentiment([text])[0].score
     if isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score <= 1:
         errors[f"items[{index}].score"] = _("A score between 0 and 1 (or a text) is required.")
-    label = item.get("label") or (label_for_score(score) if not errors else "")
+    # Without errors so far the score is a number between 0 and 1 (checked above).
+    label = item.get("label") or (label_for_score(cast(float, score)) if not errors else "")
     if label and label not in SentimentLabel.values:
         errors[f"items[{index}].label"] = _("Unknown label.")
     texts = {
@@ -151,14 +152,14 @@ def _clean_signal(item: dict, index: int) -> dict:
     if errors:
         raise ValidationError(errors)
     return {
-        "occurred_at": occurred, "score": float(score), "label": label, **texts,
+        "occurred_at": occurred, "score": float(cast(float, score)), "label": label, **texts,
         # An excerpt by design: the start of the text, to recognise the signal by.
         "excerpt": str(text or "")[:200],
     }
 
 
 def opinion_signals_record(
-    *, actor: AbstractBaseUser | None, team: Team, items: list[dict],
+    *, actor: User | None, team: Team, items: list[dict],
 ) -> list[OpinionSignal]:
     """Store scored interactions; one with an already-seen external id is skipped."""
     _require(actor, team, "incident.manage")
@@ -270,7 +271,7 @@ class OpinionIngested(NamedTuple):
 
 
 def opinion_ingest(
-    *, actor: AbstractBaseUser | None, team: Team, items: list[dict],
+    *, actor: User | None, team: Team, items: list[dict],
 ) -> OpinionIngested:
     """Record scored interactions and queue the team's spike check.
 
@@ -298,14 +299,14 @@ def _step_owner(step: EmergencyPlanStep, team: Team, fallback):
 
 def incident_open(
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     team: Team,
     incident_type: str,
     title: str,
     severity: str = IncidentSeverity.MEDIUM,
     source: str = "",
     platform_code: str = "",
-    owner: AbstractBaseUser | None = None,
+    owner: User | None = None,
     spike_key: str = "",
     details: dict | None = None,
     first_update: tuple[str, dict] | None = None,
@@ -365,7 +366,7 @@ def incident_open(
 
 
 def incident_add_update(
-    *, actor: AbstractBaseUser, incident: Incident, message: str,
+    *, actor: User, incident: Incident, message: str,
 ) -> IncidentUpdate:
     """Add a written note to the incident's timeline (at most 5,000 characters)."""
     _require(actor, incident.team, "incident.manage")
@@ -386,7 +387,7 @@ def incident_add_update(
 
 
 def incident_set_status(
-    *, actor: AbstractBaseUser, incident: Incident, status: str, note: str = "",
+    *, actor: User, incident: Incident, status: str, note: str = "",
 ) -> Incident:
     """Move an incident along ``INCIDENT_MACHINE``; illegal moves change nothing.
 
@@ -420,7 +421,7 @@ def incident_set_status(
             summary=gettext_noop("Status: %(from)s → %(to)s"),
             params={"from": previous, "to": status}, message=note,
         )
-        data = {"from": previous, "to": status}
+        data: dict[str, object] = {"from": previous, "to": status}
         if status == IncidentStatus.CLOSED:
             data["open_steps"] = open_steps
         audit_record(
@@ -431,7 +432,7 @@ def incident_set_status(
 
 
 def incident_step_set_done(
-    *, actor: AbstractBaseUser, step: IncidentStep, done: bool,
+    *, actor: User, step: IncidentStep, done: bool,
 ) -> IncidentStep:
     """Tick or untick a checklist step; its task follows when the actor may change it."""
     incident = step.incident
@@ -517,7 +518,7 @@ def _clean_steps(steps) -> list[dict]:
 
 def emergency_plan_save(
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     team: Team,
     incident_type: str,
     name: str,
@@ -549,7 +550,8 @@ def emergency_plan_save(
         existing = (
             EmergencyPlan.objects.select_for_update()
             .filter(team=team, incident_type=incident_type)
-            .exclude(pk=plan.pk if plan is not None else None).first()
+            # pk=None excludes nothing: a new plan has no row of its own yet.
+            .exclude(pk=plan.pk if plan is not None else None).first()  # type: ignore[misc]
         )
         if existing is not None:
             raise ValidationError({"incident_type": ValidationError(
@@ -582,8 +584,8 @@ def emergency_plan_save(
 # --- drills (S3.2.3) ---------------------------------------------------------
 
 def drill_create(
-    *, actor: AbstractBaseUser | None, team: Team, title: str, next_due: datetime.date,
-    plan: EmergencyPlan | None = None, owner: AbstractBaseUser | None = None,
+    *, actor: User | None, team: Team, title: str, next_due: datetime.date,
+    plan: EmergencyPlan | None = None, owner: User | None = None,
     interval_days: int = 90,
 ) -> Drill:
     """Schedule a drill of ``team``; its plan and owner must belong to the team."""
@@ -614,7 +616,7 @@ def drill_create(
 
 
 def drill_run_record(
-    *, actor: AbstractBaseUser, drill: Drill, ran_on: datetime.date, log: str,
+    *, actor: User, drill: Drill, ran_on: datetime.date, log: str,
     lessons_learned: str = "", participants: str = "",
 ) -> DrillRun:
     """Log a drill run and schedule the next one ``interval_days`` later."""

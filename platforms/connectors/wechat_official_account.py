@@ -485,7 +485,8 @@ class WeChatOfficialAccountConnector(Connector):
         """What ``freepublish/get`` says of a job (a read: errors propagate typed)."""
         status = self._call("POST", "/cgi-bin/freepublish/get", payload={"publish_id": publish_id})
         try:
-            publish_status = int(status.get("publish_status"))
+            # A missing status is None here, turned into "unknown" by the TypeError below.
+            publish_status = int(status.get("publish_status"))  # type: ignore[arg-type]
         except (TypeError, ValueError):
             publish_status = None
         if publish_status == PUBLISH_DONE:
@@ -604,7 +605,7 @@ class WeChatOfficialAccountConnector(Connector):
         return [start + datetime.timedelta(days=n) for n in range((latest - start).days + 1)]
 
     def _article_summaries(self, since: datetime.date) -> list[dict]:
-        rows = []
+        rows: list[dict] = []
         # getarticlesummary serves one day per call.
         for day in self._days(since, ARTICLE_WINDOW_DAYS):
             stamp = day.isoformat()
@@ -650,7 +651,7 @@ class WeChatOfficialAccountConnector(Connector):
     def _comments(self, msgid: str, since: datetime.datetime) -> list[Interaction]:
         msg_data_id, _, position = msgid.partition("_")
         index = _article_index(position)
-        found = []
+        found: list[Interaction] = []
         begin = 0
         while True:
             try:

@@ -1,6 +1,7 @@
 """Who may see which team and do what there; the activity feed of a record."""
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth import models as auth_models
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import QuerySet
@@ -8,17 +9,17 @@ from django.db.models import QuerySet
 from ..models import AuditEvent, Membership, Team
 from ..roles import ALL_TEAMS_ROLES, CAPABILITIES, Role
 
-User = AbstractBaseUser | AnonymousUser
+User = auth_models.User | AnonymousUser
 
 
-def _memberships(user: User) -> dict[int, str]:
+def _memberships(user: auth_models.User) -> dict[int, str]:
     """team id -> role, cached on the user object for the request."""
     cached = getattr(user, "_campaignops_roles", None)
     if cached is None:
         cached = dict(
             Membership.objects.filter(user_id=user.pk).values_list("team_id", "role")
         )
-        user._campaignops_roles = cached
+        user._campaignops_roles = cached  # type: ignore[attr-defined]  # a per-request cache
     return cached
 
 

@@ -6,6 +6,7 @@ import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from ..models import (
     ActionItem,
@@ -63,7 +64,7 @@ def meeting_get(user: User, pk: int) -> Meeting:
     )
 
 
-def agenda_sections(meeting: Meeting) -> list[tuple[str, str, list[AgendaItem]]]:
+def agenda_sections(meeting: Meeting) -> list[tuple[str, str | Promise, list[AgendaItem]]]:
     """(section, label, items) in agenda order, every section listed even when empty."""
     by_section: dict[str, list[AgendaItem]] = {value: [] for value in AgendaSection.values}
     for item in meeting.agenda_items.all():

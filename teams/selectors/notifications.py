@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth.models import User as AuthUser
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -34,7 +35,7 @@ def notification_get(user: User, pk: int) -> Notification:
     return Notification.objects.get(pk=pk, recipient_id=user.pk)
 
 
-def email_kinds_of(user: User) -> list[str]:
+def email_kinds_of(user: AuthUser) -> list[str]:
     row = NotificationSettings.objects.filter(user_id=user.pk).first()
     if row is None:
         return [str(kind) for kind in NotificationSettings._meta.get_field("email_kinds").default()]

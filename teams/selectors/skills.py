@@ -82,6 +82,7 @@ def campaign_get(user: User, pk: int) -> models.Model:
 
 def campaign_team_of(campaign: models.Model) -> Team:
     directory = campaign_directory()
+    assert directory is not None  # a campaign exists, so the directory is registered
     return getattr(campaign, directory.team_field)
 
 

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Case, CharField, Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 
 from ..hooks import campaign_directory
@@ -128,7 +129,7 @@ def board_tasks(user: User, team: Team, filters: BoardFilters | None = None) -> 
     )
 
 
-def board_columns(tasks: QuerySet[Task] | list[Task]) -> list[tuple[str, str, list[Task]]]:
+def board_columns(tasks: QuerySet[Task] | list[Task]) -> list[tuple[str, str | Promise, list[Task]]]:
     """(column value, label, tasks) for each board column, in board order."""
     columns: dict[str, list[Task]] = {value: [] for value in BoardColumn.values}
     for task in tasks:

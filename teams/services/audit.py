@@ -1,6 +1,6 @@
 """The audit row every service writes in its own transaction."""
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
@@ -9,7 +9,7 @@ from ..models import AuditEvent, Team
 
 def audit_record(
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     action: str,
     summary: str,
     target: models.Model | None = None,

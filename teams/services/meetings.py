@@ -8,7 +8,7 @@ import secrets
 from collections.abc import Iterable
 
 from dateutil.rrule import rrulestr
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -72,7 +72,7 @@ def rrule_clean(rule: str) -> str:
     return text
 
 
-def _clean_participants(team: Team, participants: Iterable[AbstractBaseUser]) -> list:
+def _clean_participants(team: Team, participants: Iterable[User]) -> list:
     people = list({user.pk: user for user in participants}.values())
     if not people:
         raise ValidationError({"participants": _("A meeting needs at least one participant.")})
@@ -103,13 +103,13 @@ def _clean_duration(minutes: int) -> int:
     return minutes
 
 
-def _may_run(actor: AbstractBaseUser | None, meeting: Meeting) -> bool:
+def _may_run(actor: User | None, meeting: Meeting) -> bool:
     return actor is None or meeting.organiser_id == actor.pk or user_can(
         actor, meeting.team_id, "team.manage"
     )
 
 
-def _require_run(actor: AbstractBaseUser | None, meeting: Meeting) -> None:
+def _require_run(actor: User | None, meeting: Meeting) -> None:
     if not _may_run(actor, meeting):
         raise PermissionDenied(_("Only the organiser or a manager may change this meeting."))
 
@@ -131,13 +131,13 @@ def occurrences(
 
 def meeting_series_create(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     team: Team,
     kind: str,
     title: str,
     rrule: str,
     first_starts_at: datetime.datetime,
-    participants: Iterable[AbstractBaseUser],
+    participants: Iterable[User],
     duration_minutes: int = 60,
     location: str = "",
 ) -> MeetingSeries:
@@ -192,7 +192,7 @@ def meetings_schedule(*, series: MeetingSeries, now: datetime.datetime) -> list[
     return created
 
 
-def _invite(meeting: Meeting, participants: Iterable[AbstractBaseUser]) -> None:
+def _invite(meeting: Meeting, participants: Iterable[User]) -> None:
     local = timezone.localtime(meeting.starts_at, meeting.team.zone)
     for user in participants:
         notify(
@@ -206,11 +206,11 @@ def _invite(meeting: Meeting, participants: Iterable[AbstractBaseUser]) -> None:
 
 def meeting_create(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     team: Team,
     title: str,
     starts_at: datetime.datetime,
-    participants: Iterable[AbstractBaseUser],
+    participants: Iterable[User],
     duration_minutes: int = 60,
     kind: str = MeetingKind.OTHER,
     location: str = "",
@@ -240,7 +240,7 @@ def meeting_create(
     return meeting
 
 
-def meeting_cancel(*, actor: AbstractBaseUser, meeting: Meeting) -> Meeting:
+def meeting_cancel(*, actor: User, meeting: Meeting) -> Meeting:
     _require_run(actor, meeting)
     if meeting.status != MeetingStatus.SCHEDULED:
         raise ValidationError({"status": _("Only a scheduled meeting can be cancelled.")})
@@ -286,7 +286,9 @@ def _action_item_entries(meeting: Meeting) -> list[AgendaEntry]:
     entries = []
     for item in previous.action_items.select_related("owner", "task").order_by("pk"):
         task = item.task
-        if task is not None and task.status == TaskStatus.OPEN and task.due_date < today:
+        # Created with a due date (action_item_create), but a person may clear it later.
+        overdue = task is not None and task.due_date is not None and task.due_date < today
+        if task is not None and task.status == TaskStatus.OPEN and overdue:
             state = label_param(gettext_noop("Overdue"))
         elif task is not None:
             state = label_param(TaskStatus(task.status).label)
@@ -313,7 +315,7 @@ def _overdue_task_entries(meeting: Meeting) -> list[AgendaEntry]:
             section=AgendaSection.OVERDUE_TASKS,
             msgid=gettext_noop("%(title)s — %(owner)s, due %(due)s"),
             params={"title": task.title, "owner": task.owner.get_username(),
-                    "due": task.due_date.isoformat()},
+                    "due": task.due_date.isoformat()},  # type: ignore[union-attr]  # filtered on due_date__lt
             source=task, url=task.get_absolute_url(),
         )
         for task in late[:SECTION_LIMIT]
@@ -366,7 +368,7 @@ def meeting_agenda_entries(meeting: Meeting) -> list[AgendaEntry]:
 
 
 def meeting_agenda_write(
-    *, meeting: Meeting, actor: AbstractBaseUser | None = None
+    *, meeting: Meeting, actor: User | None = None
 ) -> list[AgendaItem]:
     """Write (or rewrite) the agenda of a scheduled meeting from live data.
 
@@ -417,7 +419,7 @@ def meeting_agenda_write(
 
 
 def meeting_minutes_record(
-    *, actor: AbstractBaseUser, meeting: Meeting, minutes: str
+    *, actor: User, meeting: Meeting, minutes: str
 ) -> Meeting:
     """Record the minutes; the meeting counts as held from then on."""
     _require_run(actor, meeting)
@@ -439,7 +441,7 @@ def meeting_minutes_record(
 
 def decision_add(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     meeting: Meeting,
     title: str,
     status: str = DecisionStatus.PENDING,
@@ -466,7 +468,7 @@ def decision_add(
 
 
 def decision_set_status(
-    *, actor: AbstractBaseUser, decision: Decision, status: str, note: str = ""
+    *, actor: User, decision: Decision, status: str, note: str = ""
 ) -> Decision:
     """Settle (or drop) a pending decision; organisers and managers may."""
     _require_run(actor, decision.meeting)
@@ -488,10 +490,10 @@ def decision_set_status(
 
 def action_item_add(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     meeting: Meeting,
     title: str,
-    owner: AbstractBaseUser,
+    owner: User,
     due_date: datetime.date,
 ) -> ActionItem:
     """Record an action item; it becomes a task for its owner (``task.assign``)."""
@@ -531,7 +533,7 @@ def action_item_add(
 # --- calendar feed -----------------------------------------------------------------------
 
 
-def calendar_feed_for(user: AbstractBaseUser) -> CalendarFeed:
+def calendar_feed_for(user: User) -> CalendarFeed:
     """The user's feed secret, made on first use."""
     feed = CalendarFeed.objects.filter(user=user).first()
     if feed is None:
@@ -541,7 +543,7 @@ def calendar_feed_for(user: AbstractBaseUser) -> CalendarFeed:
     return feed
 
 
-def calendar_feed_rotate(*, user: AbstractBaseUser) -> CalendarFeed:
+def calendar_feed_rotate(*, user: User) -> CalendarFeed:
     """A new secret for the user's feed: the old URL stops working at once."""
     with transaction.atomic():
         feed = calendar_feed_for(user)

@@ -1,6 +1,6 @@
 """Memberships and roles (S3.3.1)."""
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -12,7 +12,7 @@ from ..selectors import user_can
 from .audit import audit_record
 
 
-def membership_set(*, actor: AbstractBaseUser | None, team: Team, user: AbstractBaseUser, role: str) -> Membership:
+def membership_set(*, actor: User | None, team: Team, user: User, role: str) -> Membership:
     """Give ``user`` ``role`` in ``team`` and the role's Django group."""
     from django.contrib.auth.models import Group
 

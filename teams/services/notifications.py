@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime
 import logging
+from typing import cast
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -42,7 +43,7 @@ def _url_of(target: models.Model | None) -> str:
 
 def notify(
     *,
-    user: AbstractBaseUser,
+    user: User,
     kind: str,
     message: str,
     params: dict | None = None,
@@ -64,7 +65,7 @@ def notify(
     if not user.is_active:
         return None
     dedup_key = dedup_key.strip()
-    if len(dedup_key) > Notification._meta.get_field("dedup_key").max_length:
+    if len(dedup_key) > cast(int, Notification._meta.get_field("dedup_key").max_length):
         raise ValueError(f"notification de-duplication key too long: {dedup_key!r}")
     if dedup_key:
         existing = Notification.objects.filter(dedup_key=dedup_key).first()
@@ -88,7 +89,7 @@ def notify(
         return Notification.objects.get(dedup_key=dedup_key)  # a concurrent run won the race
 
 
-def notification_mark_read(*, user: AbstractBaseUser, notification: Notification) -> Notification:
+def notification_mark_read(*, user: User, notification: Notification) -> Notification:
     """Mark one of the user's own notifications read (others' are not theirs to touch)."""
     if notification.recipient_id != user.pk:
         raise Notification.DoesNotExist
@@ -98,20 +99,20 @@ def notification_mark_read(*, user: AbstractBaseUser, notification: Notification
     return notification
 
 
-def notifications_mark_all_read(*, user: AbstractBaseUser) -> int:
+def notifications_mark_all_read(*, user: User) -> int:
     """Mark every unread notification of the user read; returns how many."""
     return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).update(
         read_at=timezone.now()
     )
 
 
-def notification_settings_for(user: AbstractBaseUser) -> NotificationSettings:
+def notification_settings_for(user: User) -> NotificationSettings:
     settings_row, _created = NotificationSettings.objects.get_or_create(user=user)
     return settings_row
 
 
 def notification_settings_set(
-    *, user: AbstractBaseUser, email_kinds: list[str]
+    *, user: User, email_kinds: list[str]
 ) -> NotificationSettings:
     """Choose which kinds also come by e-mail (in the daily digest)."""
     unknown = sorted(set(email_kinds) - set(NotificationKind.values))
@@ -125,7 +126,7 @@ def notification_settings_set(
     return row
 
 
-def notification_digest_send(*, user: AbstractBaseUser, today: datetime.date) -> int:
+def notification_digest_send(*, user: User, today: datetime.date) -> int:
     """E-mail the user one digest of their chosen kinds not yet e-mailed; at most one a day.
 
     Returns how many notifications it carried (0: nothing sent). The settings

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -53,14 +53,14 @@ def _clean_skill(skill: str) -> str:
     return skill
 
 
-def _require_manage(actor: AbstractBaseUser | None, team: Team | int) -> None:
+def _require_manage(actor: User | None, team: Team | int) -> None:
     if actor is not None and not user_can(actor, team, "team.manage"):
         raise PermissionDenied(_("Only managers and administrators may do this."))
 
 
 def assessment_record(
     *,
-    assessed_by: AbstractBaseUser | None,
+    assessed_by: User | None,
     membership: Membership,
     skill: str,
     level: Any,
@@ -97,7 +97,7 @@ def assessment_record(
 
 def skill_assess(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     membership: Membership,
     skill: str,
     level: Any,
@@ -112,7 +112,7 @@ def skill_assess(
 
 
 def requirement_set(
-    *, actor: AbstractBaseUser, team: Team, role: str, skill: str, level: Any | None
+    *, actor: User, team: Team, role: str, skill: str, level: Any | None
 ) -> RoleSkillRequirement | None:
     """Set the level a role needs in a skill; ``None`` removes the requirement."""
     _require_manage(actor, team)
@@ -145,7 +145,7 @@ def campaign_team(campaign: models.Model) -> Team:
 
 def raci_set(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     campaign: models.Model,
     matrix: Mapping[str, Mapping[int, str]],
 ) -> list[Responsibility]:
@@ -216,7 +216,7 @@ def raci_set(
 
 def responsibility_set(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     campaign: models.Model,
     membership: Membership,
     area: str,

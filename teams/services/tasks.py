@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime
+from typing import cast
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
@@ -32,12 +33,12 @@ from .notifications import notify
 def task_create(
     *,
     team: Team,
-    owner: AbstractBaseUser,
+    owner: User,
     title: str,
     due_date: datetime.date | None = None,
     description: str = "",
     source: models.Model | None = None,
-    created_by: AbstractBaseUser | None = None,
+    created_by: User | None = None,
     dedup_key: str = "",
     priority: str = TaskPriority.NORMAL,
     skill: str = "",
@@ -60,9 +61,9 @@ def task_create(
     if skill and skill not in Skill.values:
         raise ValidationError({"skill": _("Unknown skill.")})
     # Titles are often built from other records' names; they must fit the column.
-    title = Truncator(title.strip()).chars(Task._meta.get_field("title").max_length)
+    title = Truncator(title.strip()).chars(cast(int, Task._meta.get_field("title").max_length))
     dedup_key = dedup_key.strip()
-    if len(dedup_key) > Task._meta.get_field("dedup_key").max_length:
+    if len(dedup_key) > cast(int, Task._meta.get_field("dedup_key").max_length):
         raise ValueError(f"task de-duplication key too long: {dedup_key!r}")
     source_type = ContentType.objects.get_for_model(source) if source is not None else None
     source_id = str(source.pk) if source is not None else ""
@@ -92,7 +93,7 @@ def task_create(
     return task
 
 
-def _notify_assigned(task: Task, owner: AbstractBaseUser, *, kind: str) -> None:
+def _notify_assigned(task: Task, owner: User, *, kind: str) -> None:
     if kind == NotificationKind.APPROVAL:
         message = gettext_noop("Waiting for your approval: %(title)s")
     else:
@@ -104,11 +105,11 @@ def _notify_assigned(task: Task, owner: AbstractBaseUser, *, kind: str) -> None:
     )
 
 
-def _may_work_on(actor: AbstractBaseUser, task: Task) -> bool:
+def _may_work_on(actor: User, task: Task) -> bool:
     return task.owner_id == actor.pk or user_can(actor, task.team_id, "team.manage")
 
 
-def task_set_status(*, actor: AbstractBaseUser, task: Task, status: str) -> Task:
+def task_set_status(*, actor: User, task: Task, status: str) -> Task:
     """Mark a task done, cancelled or open again; owners and team leads may."""
     if status not in TaskStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
@@ -125,7 +126,7 @@ def task_set_status(*, actor: AbstractBaseUser, task: Task, status: str) -> Task
     return task
 
 
-def task_move(*, actor: AbstractBaseUser, task: Task, column: str) -> Task:
+def task_move(*, actor: User, task: Task, column: str) -> Task:
     """Move a task to a board column; owners and team leads may.
 
     "To do" and "in progress" both keep the task open (only ``started_at``
@@ -155,7 +156,7 @@ def task_move(*, actor: AbstractBaseUser, task: Task, column: str) -> Task:
     return task
 
 
-def _member_of(team: Team | int, user: AbstractBaseUser, field: str) -> None:
+def _member_of(team: Team | int, user: User, field: str) -> None:
     team_id = team if isinstance(team, int) else team.pk
     if not Membership.objects.filter(team_id=team_id, user_id=user.pk).exists():
         raise ValidationError({field: _("%(user)s is not a member of this team.") % {
@@ -164,9 +165,9 @@ def _member_of(team: Team | int, user: AbstractBaseUser, field: str) -> None:
 
 def task_add(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     team: Team,
-    owner: AbstractBaseUser,
+    owner: User,
     title: str,
     due_date: datetime.date | None = None,
     priority: str = TaskPriority.NORMAL,
@@ -190,7 +191,7 @@ def task_add(
     )
 
 
-def task_assign(*, actor: AbstractBaseUser, task: Task, owner: AbstractBaseUser) -> Task:
+def task_assign(*, actor: User, task: Task, owner: User) -> Task:
     """Hand a task to another member of its team (``task.assign``); they are notified."""
     if not user_can(actor, task.team_id, "task.assign"):
         raise PermissionDenied(_("Your role may not assign tasks to others."))
@@ -211,7 +212,7 @@ def task_assign(*, actor: AbstractBaseUser, task: Task, owner: AbstractBaseUser)
     return task
 
 
-def task_set_priority(*, actor: AbstractBaseUser, task: Task, priority: str) -> Task:
+def task_set_priority(*, actor: User, task: Task, priority: str) -> Task:
     """Change a task's priority: its owner, or whoever may assign tasks."""
     if priority not in TaskPriority.values:
         raise ValidationError({"priority": _("Unknown priority.")})
@@ -227,7 +228,7 @@ def task_set_priority(*, actor: AbstractBaseUser, task: Task, priority: str) -> 
     return task
 
 
-def task_comment_add(*, actor: AbstractBaseUser, task: Task, body: str) -> TaskComment:
+def task_comment_add(*, actor: User, task: Task, body: str) -> TaskComment:
     """Any member of the task's team may comment; the owner hears of others' comments."""
     body = (body or "").strip()
     if not body:

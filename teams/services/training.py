@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -30,14 +30,14 @@ from .notifications import notify
 from .skills import assessment_record, clean_level
 
 
-def _require_manage(actor: AbstractBaseUser, team: Team | int) -> None:
+def _require_manage(actor: User, team: Team | int) -> None:
     if not user_can(actor, team, "team.manage"):
         raise PermissionDenied(_("Only managers and administrators may plan training."))
 
 
 def training_plan_create(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     team: Team,
     title: str,
     topic: str,
@@ -77,13 +77,13 @@ def training_plan_create(
 
 def training_session_add(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     plan: TrainingPlan,
     title: str,
     starts_at: datetime.datetime,
     ends_at: datetime.datetime,
     invitees: Iterable[Membership] = (),
-    trainer: AbstractBaseUser | None = None,
+    trainer: User | None = None,
     location: str = "",
 ) -> TrainingSession:
     """Add a session inside the plan's dates and invite members; they are notified."""
@@ -136,7 +136,7 @@ def _invite(session: TrainingSession, people: list[Membership]) -> None:
 
 
 def training_invite(
-    *, actor: AbstractBaseUser, session: TrainingSession, invitees: Iterable[Membership]
+    *, actor: User, session: TrainingSession, invitees: Iterable[Membership]
 ) -> None:
     """Invite more members to a session (those already invited stay as they are)."""
     _require_manage(actor, session.plan.team_id)
@@ -149,7 +149,7 @@ def training_invite(
 
 def attendance_record(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     attendance: TrainingAttendance,
     attended: bool,
     score: Any = None,

@@ -290,3 +290,25 @@ def test_minutes_mark_the_meeting_held_and_pending_decisions_wait(users, team):
     with pytest.raises(ValidationError):
         meeting_services.meeting_minutes_record(actor=users[Role.MANAGER], meeting=meeting,
                                                 minutes="  ")
+
+
+def test_an_action_item_whose_task_lost_its_due_date_is_listed_without_overdue(
+        users, team, today, disconnected):
+    series = _series(users, team)
+    last = Meeting.objects.create(
+        team=team, series=series, kind=series.kind, title=series.title,
+        starts_at=at(today - 6 * DAY), ends_at=at(today - 6 * DAY, 11),
+        organiser=users[Role.MANAGER], status=MeetingStatus.HELD,
+    )
+    item = meeting_services.action_item_add(
+        actor=users[Role.MANAGER], meeting=last, title="Brief the KOL",
+        owner=users[Role.MARKETER], due_date=today,
+    )
+    Task.objects.filter(pk=item.task_id).update(due_date=None)
+    meeting = series.meetings.filter(starts_at__gt=timezone.now()).first()
+
+    meeting_services.meeting_agenda_write(meeting=meeting)
+
+    with translation.override("en"):
+        titles = [i.title for i in meeting.agenda_items.filter(section=AgendaSection.ACTION_ITEMS)]
+    assert titles == [f"Brief the KOL — marketer, due {today.isoformat()}: Open"]

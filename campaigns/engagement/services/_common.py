@@ -6,7 +6,7 @@ import csv
 import io
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
@@ -22,14 +22,14 @@ MAX_CSV_ROWS = 50_000
 MAX_NAMED_ROWS = 20
 
 
-def require(actor: AbstractBaseUser | None, team_id: int, capability: str, message: str) -> None:
+def require(actor: User | None, team_id: int, capability: str, message: str) -> None:
     """``actor=None`` is the system (beat tasks); people need the capability in the team."""
     if actor is not None and not user_can(actor, team_id, capability):
         raise PermissionDenied(message)
 
 
 def audit(
-    actor: AbstractBaseUser | None, action: str, summary: str, target: models.Model, **data: Any
+    actor: User | None, action: str, summary: str, target: models.Model, **data: Any
 ) -> None:
     audit_record(actor=actor, action=action, summary=summary, target=target, data=data or None)
 
@@ -60,7 +60,7 @@ def read_csv(upload, *, field: str, required: tuple[str, ...]) -> list[tuple[int
         raise ValidationError({field: _(
             "The first line must name the columns; missing: %(columns)s."
         ) % {"columns": ", ".join(missing)}})
-    rows = []
+    rows: list[tuple[int, dict[str, str]]] = []
     try:
         for row in reader:
             if len(rows) >= MAX_CSV_ROWS:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -28,7 +28,7 @@ def _message() -> str:
 
 
 def poll_create(
-    *, actor: AbstractBaseUser, campaign: Campaign, title: str, options: list[str],
+    *, actor: User, campaign: Campaign, title: str, options: list[str],
     opens_at: datetime.datetime | None, closes_at: datetime.datetime | None, item=None,
 ) -> Poll:
     """A poll with two or more distinct options and its voting period."""
@@ -54,6 +54,9 @@ def poll_create(
         errors["item"] = _("Choose content of the poll's campaign.")
     if errors:
         raise ValidationError(errors)
+    # Missing times are field errors above.
+    assert opens_at is not None
+    assert closes_at is not None
     with transaction.atomic():
         poll = Poll.objects.create(
             team_id=campaign.team_id, campaign=campaign, item=item, title=title[:200],
@@ -67,7 +70,7 @@ def poll_create(
 
 
 def poll_vote(
-    *, actor: AbstractBaseUser, poll: Poll, option: PollOption, participant_ref: str,
+    *, actor: User, poll: Poll, option: PollOption, participant_ref: str,
     now: datetime.datetime | None = None,
 ) -> PollVote:
     """Record one participant's vote: one each (the unique key), only while voting is open."""
@@ -91,7 +94,7 @@ def poll_vote(
 
 
 def poll_close(
-    *, actor: AbstractBaseUser, poll: Poll, now: datetime.datetime | None = None
+    *, actor: User, poll: Poll, now: datetime.datetime | None = None
 ) -> Poll:
     """End voting now (before the stated close); later votes are refused."""
     require(actor, poll.team_id, REPLY, _message())
@@ -111,7 +114,7 @@ def poll_close(
 
 
 def question_create(
-    *, actor: AbstractBaseUser, item, question: str, asked_by: str = "",
+    *, actor: User, item, question: str, asked_by: str = "",
     interaction: Interaction | None = None,
 ) -> Question:
     """A question asked under a content item (typed in, or taken from a comment)."""
@@ -134,7 +137,7 @@ def question_create(
 
 
 def question_answer(
-    *, actor: AbstractBaseUser, question: Question, answer: str, publish: bool = False
+    *, actor: User, question: Question, answer: str, publish: bool = False
 ) -> Question:
     """The team's answer; ``publish`` shows it with the content."""
     require(actor, question.team_id, REPLY, _message())

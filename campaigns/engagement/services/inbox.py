@@ -8,7 +8,7 @@ import logging
 import re
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -223,7 +223,7 @@ def _audience_from(account: PlatformAccount, rows: list[Interaction]) -> None:
 
 
 def interaction_assign(
-    *, actor: AbstractBaseUser, interaction: Interaction, assignee: AbstractBaseUser | None
+    *, actor: User, interaction: Interaction, assignee: User | None
 ) -> Interaction:
     """Give the interaction to a member of its team (None: to nobody); audited."""
     require(actor, interaction.team_id, REPLY, _reply_message())
@@ -254,7 +254,7 @@ def _clean_tags(tags: object) -> list[str]:
 
 
 def interaction_triage(
-    *, actor: AbstractBaseUser, interaction: Interaction, priority: str | None = None,
+    *, actor: User, interaction: Interaction, priority: str | None = None,
     tags: list[str] | None = None,
 ) -> Interaction:
     """Set the priority and/or the tags; audited."""
@@ -278,7 +278,7 @@ def interaction_triage(
 
 
 def interaction_note_add(
-    *, actor: AbstractBaseUser, interaction: Interaction, text: str
+    *, actor: User, interaction: Interaction, text: str
 ) -> InteractionNote:
     """An internal note: the team sees it, the platform never does."""
     require(actor, interaction.team_id, REPLY, _reply_message())
@@ -295,7 +295,7 @@ def interaction_note_add(
     return note
 
 
-def _move(actor: AbstractBaseUser, interaction: Interaction, target: str,
+def _move(actor: User, interaction: Interaction, target: str,
           now: datetime.datetime) -> None:
     INTERACTION.check(actor=actor, team=interaction.team_id, source=interaction.status,
                       target=target)
@@ -304,7 +304,7 @@ def _move(actor: AbstractBaseUser, interaction: Interaction, target: str,
 
 
 def interaction_set_status(
-    *, actor: AbstractBaseUser, interaction: Interaction, status: str
+    *, actor: User, interaction: Interaction, status: str
 ) -> Interaction:
     """Move the interaction (new / pending / resolved) through its declared machine; audited."""
     with transaction.atomic():
@@ -346,7 +346,7 @@ def render_reply(body: str, interaction: Interaction) -> str:
     """The text with {nickname}, {campaign} and {account} filled in; {{ and }} are braces."""
     values = {
         "nickname": interaction.author_name,
-        "campaign": interaction.campaign.name if interaction.campaign_id else "",
+        "campaign": interaction.campaign.name if interaction.campaign is not None else "",
         "account": interaction.account.handle,
     }
 
@@ -360,12 +360,12 @@ def render_reply(body: str, interaction: Interaction) -> str:
 
 
 def reply_template_create(
-    *, actor: AbstractBaseUser, team: Team, name: str, body: str
+    *, actor: User, team: Team, name: str, body: str
 ) -> ReplyTemplate:
     """A saved reply for the team; names are unique per team."""
     require(actor, team.pk, REPLY, _reply_message())
     name = (name or "").strip()
-    errors = {}
+    errors: dict[str, object] = {}
     if not name:
         errors["name"] = _("Name the template.")
     try:
@@ -387,7 +387,7 @@ def reply_template_create(
 
 
 def reply_template_update(
-    *, actor: AbstractBaseUser, template: ReplyTemplate, name: str | None = None,
+    *, actor: User, template: ReplyTemplate, name: str | None = None,
     body: str | None = None,
 ) -> ReplyTemplate:
     require(actor, template.team_id, REPLY, _reply_message())
@@ -407,7 +407,7 @@ def reply_template_update(
     return template
 
 
-def reply_template_delete(*, actor: AbstractBaseUser, template: ReplyTemplate) -> None:
+def reply_template_delete(*, actor: User, template: ReplyTemplate) -> None:
     require(actor, template.team_id, REPLY, _reply_message())
     with transaction.atomic():
         audit(actor, "reply_template.delete", gettext_noop("Reply template “%(name)s” deleted"),
@@ -426,7 +426,7 @@ def _pulled_form(interaction: Interaction) -> PulledInteraction:
 
 
 def interaction_reply(
-    *, actor: AbstractBaseUser, interaction: Interaction, text: str = "",
+    *, actor: User, interaction: Interaction, text: str = "",
     template: ReplyTemplate | None = None, resolve: bool = False,
 ) -> InteractionReply:
     """Answer through the account's connector, once; the attempt is recorded whatever happens.
@@ -488,7 +488,7 @@ def interaction_reply(
 
 
 def response_policy_save(
-    *, actor: AbstractBaseUser, team: Team, first_response_minutes: int,
+    *, actor: User, team: Team, first_response_minutes: int,
     working_days: list[int], work_starts: datetime.time, work_ends: datetime.time,
 ) -> ResponsePolicy:
     """Set the team's first-response target and working week; open items get new deadlines."""

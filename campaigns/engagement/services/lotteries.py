@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -169,7 +169,7 @@ def _clean_lottery(
     return {"title": title[:200], "rules": rules}, cleaned_prizes
 
 
-def _checked(actor: AbstractBaseUser, lottery: Lottery) -> None:
+def _checked(actor: User, lottery: Lottery) -> None:
     """Run the checker on the announcement; blocking findings refuse the whole change."""
     text = lottery_public_text(
         title=lottery.title, rules=lottery.rules, prizes=lottery.prizes,
@@ -186,7 +186,7 @@ def _checked(actor: AbstractBaseUser, lottery: Lottery) -> None:
 
 
 def lottery_create(
-    *, actor: AbstractBaseUser, campaign: Campaign, title: str, rules: str, prizes: Any,
+    *, actor: User, campaign: Campaign, title: str, rules: str, prizes: Any,
     entries_open_at: datetime.datetime | None, entries_close_at: datetime.datetime | None,
     draw_at: datetime.datetime | None, platform: Platform | None = None, item=None,
     consent_purpose: str = "", now: datetime.datetime | None = None,
@@ -205,6 +205,10 @@ def lottery_create(
         entries_open_at=entries_open_at, entries_close_at=entries_close_at, draw_at=draw_at,
         item=item, now=now,
     )
+    # _clean_lottery refused any missing time.
+    assert entries_open_at is not None
+    assert entries_close_at is not None
+    assert draw_at is not None
     seed = secrets.token_bytes(32).hex()
     with transaction.atomic():
         lottery = Lottery.objects.create(
@@ -222,7 +226,7 @@ def lottery_create(
 
 
 def lottery_update(
-    *, actor: AbstractBaseUser, lottery: Lottery, now: datetime.datetime | None = None,
+    *, actor: User, lottery: Lottery, now: datetime.datetime | None = None,
     **changes: Any,
 ) -> Lottery:
     """Change a draft's rules, prizes, times, platform or consent purpose; checked again."""
@@ -269,7 +273,7 @@ def _refresh(lottery: Lottery, locked: Lottery) -> Lottery:
 
 
 def lottery_open(
-    *, actor: AbstractBaseUser, lottery: Lottery, now: datetime.datetime | None = None
+    *, actor: User, lottery: Lottery, now: datetime.datetime | None = None
 ) -> Lottery:
     """Open entries: the rules, prizes, times and commitment are public from now on."""
     now = now or timezone.now()
@@ -317,7 +321,7 @@ class EntrantsAdded:
 
 
 def _add_entrants(
-    actor: AbstractBaseUser, lottery: Lottery, people: dict[str, str],
+    actor: User, lottery: Lottery, people: dict[str, str],
     consents: dict[str, ConsentRecord], source: str,
 ) -> EntrantsAdded:
     existing = set(lottery.entrants.values_list("entrant_id", flat=True))
@@ -333,7 +337,7 @@ def _add_entrants(
 
 
 def lottery_entrants_import(
-    *, actor: AbstractBaseUser, lottery: Lottery, upload, now: datetime.datetime | None = None
+    *, actor: User, lottery: Lottery, upload, now: datetime.datetime | None = None
 ) -> EntrantsAdded:
     """Add the entrants of a CSV file (columns ``entrant_id`` and optional ``display_name``).
 
@@ -371,7 +375,7 @@ def lottery_entrants_import(
 
 
 def lottery_entrants_collect(
-    *, actor: AbstractBaseUser, lottery: Lottery, now: datetime.datetime | None = None
+    *, actor: User, lottery: Lottery, now: datetime.datetime | None = None
 ) -> EntrantsAdded:
     """Enter the people who commented during the entry period (on the lottery's content,
     else anywhere in its campaign). Commenters without an active consent for the
@@ -402,7 +406,7 @@ def lottery_entrants_collect(
 
 
 def lottery_close(
-    *, actor: AbstractBaseUser | None, lottery: Lottery, now: datetime.datetime | None = None
+    *, actor: User | None, lottery: Lottery, now: datetime.datetime | None = None
 ) -> Lottery:
     """Close entries at the announced time and fix the hash of the sorted entrant list."""
     now = now or timezone.now()
@@ -426,7 +430,7 @@ def lottery_close(
 
 
 def lottery_draw(
-    *, actor: AbstractBaseUser, lottery: Lottery, beacon: str = "",
+    *, actor: User, lottery: Lottery, beacon: str = "",
     now: datetime.datetime | None = None,
 ) -> Lottery:
     """Draw the winners at or after the announced time and keep the proof.
@@ -467,7 +471,7 @@ def lottery_draw(
     return _refresh(lottery, locked)
 
 
-def lottery_cancel(*, actor: AbstractBaseUser, lottery: Lottery, reason: str = "") -> Lottery:
+def lottery_cancel(*, actor: User, lottery: Lottery, reason: str = "") -> Lottery:
     """Call the lottery off before its draw, with a reason; audited."""
     reason = (reason or "").strip()
     if not reason:

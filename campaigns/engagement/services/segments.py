@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -85,7 +85,7 @@ def _clean_segment(team: Team, data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def segment_create(*, actor: AbstractBaseUser, team: Team, **data: Any) -> Segment:
+def segment_create(*, actor: User, team: Team, **data: Any) -> Segment:
     """A segment: its rule with the one parameter the rule needs, and its strategy."""
     require(actor, team.pk, REPLY, _message())
     fields = _clean_segment(team, data)
@@ -99,7 +99,7 @@ def segment_create(*, actor: AbstractBaseUser, team: Team, **data: Any) -> Segme
     return segment
 
 
-def segment_update(*, actor: AbstractBaseUser, segment: Segment, **data: Any) -> Segment:
+def segment_update(*, actor: User, segment: Segment, **data: Any) -> Segment:
     require(actor, segment.team_id, REPLY, _message())
     merged = {
         name: data.get(name, getattr(segment, name))
@@ -119,7 +119,7 @@ def segment_update(*, actor: AbstractBaseUser, segment: Segment, **data: Any) ->
     return segment
 
 
-def segment_delete(*, actor: AbstractBaseUser, segment: Segment) -> None:
+def segment_delete(*, actor: User, segment: Segment) -> None:
     require(actor, segment.team_id, REPLY, _message())
     with transaction.atomic():
         audit(actor, "segment.delete", gettext_noop("Segment “%(name)s” deleted"), segment,
@@ -128,7 +128,7 @@ def segment_delete(*, actor: AbstractBaseUser, segment: Segment) -> None:
 
 
 def segment_export(
-    *, actor: AbstractBaseUser, segment: Segment, now: datetime.datetime | None = None
+    *, actor: User, segment: Segment, now: datetime.datetime | None = None
 ) -> str:
     """The segment's members as CSV: platform, account, platform user id, nickname; audited."""
     require(actor, segment.team_id, REPLY, _message())
@@ -171,7 +171,7 @@ def _moment(raw: str, zone) -> datetime.datetime | None:
 
 
 def audience_import(
-    *, actor: AbstractBaseUser, account: PlatformAccount, upload
+    *, actor: User, account: PlatformAccount, upload
 ) -> AudienceImported:
     """Followers and buyers from a platform's export into the account's audience.
 

@@ -6,11 +6,11 @@ answers 400 with the same key.
 """
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Literal, overload
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -42,13 +42,13 @@ REASON_LIMIT = 1000
 
 
 def _require(
-    actor: AbstractBaseUser | None, team: Team | int, capability: str, message: str
+    actor: User | None, team: Team | int, capability: str, message: str
 ) -> None:
     if actor is None or not user_can(actor, team, capability):
         raise PermissionDenied(message)
 
 
-def _require_edit(actor: AbstractBaseUser, campaign: Campaign) -> None:
+def _require_edit(actor: User, campaign: Campaign) -> None:
     _require(actor, campaign.team_id, "campaign.edit", _("You may not change this campaign."))
     if campaign.status in LOCKED_STATUSES:
         raise ValidationError(
@@ -57,7 +57,7 @@ def _require_edit(actor: AbstractBaseUser, campaign: Campaign) -> None:
         )
 
 
-def _require_plan_edit(actor: AbstractBaseUser, campaign: Campaign) -> None:
+def _require_plan_edit(actor: User, campaign: Campaign) -> None:
     """Goals, KPIs, phases and dates change freely only while the plan is a draft.
 
     Once a manager approved the plan (S2.1), changing it without their say would
@@ -90,6 +90,20 @@ def _collect_errors(*checks: Callable[[], Any]) -> list[Any]:
     if errors:
         raise ValidationError(errors)
     return results
+
+
+@overload
+def _decimal(
+    value: object, field: str, *, required: Literal[True] = ...,
+    minimum: Decimal | None = ..., maximum: Decimal | None = ...,
+) -> Decimal: ...
+
+
+@overload
+def _decimal(
+    value: object, field: str, *, required: bool,
+    minimum: Decimal | None = ..., maximum: Decimal | None = ...,
+) -> Decimal | None: ...
 
 
 def _decimal(
@@ -167,7 +181,7 @@ def _check_choice(value: object, choices: type[models.TextChoices], field: str) 
 
 
 def _clean_audience(
-    age_bands: object, gender: str, interests: object
+    age_bands: Iterable[str] | None, gender: str, interests: str | Iterable[object] | None
 ) -> tuple[list[str], str, list[str]]:
     bands = list(age_bands or [])
     for band in bands:
@@ -181,7 +195,7 @@ def _clean_audience(
 
 
 def _audit(
-    actor: AbstractBaseUser | None, action: str, summary: str, campaign: Campaign, *,
+    actor: User | None, action: str, summary: str, campaign: Campaign, *,
     reason: str = "", **data: object,
 ) -> None:
     audit_record(

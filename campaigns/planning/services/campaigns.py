@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -74,7 +74,7 @@ def _validate_campaign(values: dict) -> dict:
     }
 
 
-def campaign_create(*, actor: AbstractBaseUser, team: Team, **values: object) -> Campaign:
+def campaign_create(*, actor: User, team: Team, **values: object) -> Campaign:
     """Create a draft campaign in ``team`` owned by the actor."""
     _require(actor, team, "campaign.edit", _("You may not plan campaigns in this team."))
     cleaned = _validate_campaign(values)
@@ -85,7 +85,7 @@ def campaign_create(*, actor: AbstractBaseUser, team: Team, **values: object) ->
 
 
 def campaign_update(
-    *, actor: AbstractBaseUser, campaign: Campaign, shift_phases: bool = False, **values: object
+    *, actor: User, campaign: Campaign, shift_phases: bool = False, **values: object
 ) -> Campaign:
     """Change a campaign; with ``shift_phases`` its timeline moves with the start date.
 
@@ -136,7 +136,7 @@ def _shift_timeline(campaign: Campaign, delta: datetime.timedelta, *, field: str
 
 
 def campaign_duplicate(
-    *, actor: AbstractBaseUser, campaign: Campaign, start_date: object, name: str = ""
+    *, actor: User, campaign: Campaign, start_date: object, name: str = ""
 ) -> Campaign:
     """Copy a campaign's plan (goals, KPIs, phases, milestones) as a new draft.
 
@@ -202,7 +202,7 @@ def campaign_duplicate(
     return copy
 
 
-def campaign_delete(*, actor: AbstractBaseUser, campaign: Campaign) -> None:
+def campaign_delete(*, actor: User, campaign: Campaign) -> None:
     """Delete a draft; anything past draft is cancelled instead, to keep its history."""
     _require(actor, campaign.team_id, "campaign.edit", _("You may not change this campaign."))
     if campaign.status != CampaignStatus.DRAFT:

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -47,7 +47,7 @@ def _clean_goal(campaign: Campaign, statement: object, objective: object) -> tup
     return statement, str(objective)
 
 
-def _add_goal(actor: AbstractBaseUser, campaign: Campaign, statement: str, objective: str) -> Goal:
+def _add_goal(actor: User, campaign: Campaign, statement: str, objective: str) -> Goal:
     goal = Goal.objects.create(
         campaign=campaign, statement=statement, objective=objective,
         order=campaign.goals.count(),
@@ -58,7 +58,7 @@ def _add_goal(actor: AbstractBaseUser, campaign: Campaign, statement: str, objec
 
 
 def goal_create(
-    *, actor: AbstractBaseUser, campaign: Campaign, statement: str, objective: str = ""
+    *, actor: User, campaign: Campaign, statement: str, objective: str = ""
 ) -> Goal:
     """Add a goal; its objective defaults to the campaign's."""
     _require_plan_edit(actor, campaign)
@@ -68,7 +68,7 @@ def goal_create(
 
 
 def goal_create_with_kpi(
-    *, actor: AbstractBaseUser, campaign: Campaign, statement: str, objective: str = "",
+    *, actor: User, campaign: Campaign, statement: str, objective: str = "",
     rates_as_percent: bool = False, **kpi_values: object,
 ) -> tuple[Goal, KPI]:
     """Add a goal together with its first KPI, so it is measurable from the start.
@@ -87,7 +87,7 @@ def goal_create_with_kpi(
     return goal, kpi
 
 
-def goal_update(*, actor: AbstractBaseUser, goal: Goal, statement: str, objective: str) -> Goal:
+def goal_update(*, actor: User, goal: Goal, statement: str, objective: str) -> Goal:
     """Change a goal's statement and objective."""
     _require_plan_edit(actor, goal.campaign)
     statement, objective = _clean_goal(goal.campaign, statement, objective)
@@ -99,7 +99,7 @@ def goal_update(*, actor: AbstractBaseUser, goal: Goal, statement: str, objectiv
     return goal
 
 
-def goal_delete(*, actor: AbstractBaseUser, goal: Goal) -> None:
+def goal_delete(*, actor: User, goal: Goal) -> None:
     """Remove a goal with its KPIs."""
     campaign = goal.campaign
     _require_plan_edit(actor, campaign)
@@ -212,7 +212,7 @@ def _check_ratio(number: Decimal | None, field: str) -> None:
         )})
 
 
-def _add_kpi(actor: AbstractBaseUser, goal: Goal, cleaned: dict) -> KPI:
+def _add_kpi(actor: User, goal: Goal, cleaned: dict) -> KPI:
     kpi = KPI.objects.create(goal=goal, **cleaned)
     _audit(actor, "kpi.create", gettext_noop("KPI added: %(metric)s → %(target)s"),
            goal.campaign, metric=kpi.metric, target=kpi.target_display)
@@ -220,7 +220,7 @@ def _add_kpi(actor: AbstractBaseUser, goal: Goal, cleaned: dict) -> KPI:
 
 
 def kpi_create(
-    *, actor: AbstractBaseUser, goal: Goal, rates_as_percent: bool = False, **values: object
+    *, actor: User, goal: Goal, rates_as_percent: bool = False, **values: object
 ) -> KPI:
     """Add a KPI to a goal; a relative target is turned into an absolute one.
 
@@ -234,7 +234,7 @@ def kpi_create(
 
 
 def kpi_update(
-    *, actor: AbstractBaseUser, kpi: KPI, rates_as_percent: bool = False, **values: object
+    *, actor: User, kpi: KPI, rates_as_percent: bool = False, **values: object
 ) -> KPI:
     """Change a KPI under the same rules as adding one; fields not given stay."""
     campaign = kpi.goal.campaign
@@ -257,7 +257,7 @@ def kpi_update(
 
 
 def kpi_record_achieved(
-    *, actor: AbstractBaseUser | None, kpi: KPI, achieved: object, rates_as_percent: bool = False
+    *, actor: User | None, kpi: KPI, achieved: object, rates_as_percent: bool = False
 ) -> KPI:
     """Record the result a KPI reached (evaluation); allowed whatever the plan's state.
 
@@ -281,7 +281,7 @@ def kpi_record_achieved(
     return kpi
 
 
-def kpi_delete(*, actor: AbstractBaseUser, kpi: KPI) -> None:
+def kpi_delete(*, actor: User, kpi: KPI) -> None:
     """Remove a KPI from its goal."""
     campaign = kpi.goal.campaign
     _require_plan_edit(actor, campaign)

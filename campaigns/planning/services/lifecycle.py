@@ -8,7 +8,7 @@ move (the SMART gate on approval, the approvers' tasks, the audit row).
 import datetime
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -42,10 +42,11 @@ def approval_task_key(campaign: Campaign, approver_id: int) -> str:
     A plan returned to draft and submitted again is a new occasion (a new
     ``submitted_at``), so the approvers get fresh tasks; a retried submission is not.
     """
+    assert campaign.submitted_at is not None  # approvers are asked for a submitted campaign
     return f"campaign-approval:{campaign.pk}:{approver_id}:{campaign.submitted_at.isoformat()}"
 
 
-def campaign_submit(*, actor: AbstractBaseUser, campaign: Campaign, reason: str = "") -> Campaign:
+def campaign_submit(*, actor: User, campaign: Campaign, reason: str = "") -> Campaign:
     """A draft goes to the team's managers for approval; the SMART check must not fail
     and the campaign's end date must not have passed.
 
@@ -109,7 +110,7 @@ def _close_approval_tasks(campaign: Campaign, status: str) -> None:
     )
 
 
-def transitions_allowed(actor: AbstractBaseUser, campaign: Campaign) -> list[str]:
+def transitions_allowed(actor: User, campaign: Campaign) -> list[str]:
     """Statuses the actor may move the campaign to now (for the action buttons)."""
     return CAMPAIGN_LIFECYCLE.targets(
         actor=actor, team=campaign.team_id, source=campaign.status
@@ -117,7 +118,7 @@ def transitions_allowed(actor: AbstractBaseUser, campaign: Campaign) -> list[str
 
 
 def campaign_transition(
-    *, actor: AbstractBaseUser | None, campaign: Campaign, to: str, reason: str = "",
+    *, actor: User | None, campaign: Campaign, to: str, reason: str = "",
     expected_from: str | None = None, today: datetime.date | None = None,
 ) -> Campaign:
     """Move a campaign along its lifecycle; ``actor=None`` is the date-following job.

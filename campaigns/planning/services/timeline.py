@@ -1,9 +1,10 @@
 """The campaign timeline (S2.1.3): phases, the standard plan, milestones and their owners' tasks."""
 
 import datetime
+from typing import cast
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -80,7 +81,7 @@ def _phase_data(phase: Phase) -> dict:
     return {"phase": phase.name, "phase_kind": phase.kind}
 
 
-def phase_create(*, actor: AbstractBaseUser, campaign: Campaign, **values: object) -> Phase:
+def phase_create(*, actor: User, campaign: Campaign, **values: object) -> Phase:
     """Add a phase inside the campaign; overlaps only when marked parallel (S2.1.3)."""
     _require_plan_edit(actor, campaign)
     cleaned = _clean_phase(campaign, values)
@@ -92,7 +93,7 @@ def phase_create(*, actor: AbstractBaseUser, campaign: Campaign, **values: objec
     return phase
 
 
-def phase_update(*, actor: AbstractBaseUser, phase: Phase, **values: object) -> Phase:
+def phase_update(*, actor: User, phase: Phase, **values: object) -> Phase:
     """Change a phase under the same rules as adding one."""
     campaign = phase.campaign
     _require_plan_edit(actor, campaign)
@@ -110,7 +111,7 @@ def phase_update(*, actor: AbstractBaseUser, phase: Phase, **values: object) -> 
     return phase
 
 
-def phase_delete(*, actor: AbstractBaseUser, phase: Phase) -> None:
+def phase_delete(*, actor: User, phase: Phase) -> None:
     """Remove a phase with its milestones; their owners' open tasks are cancelled."""
     campaign = phase.campaign
     _require_plan_edit(actor, campaign)
@@ -122,7 +123,7 @@ def phase_delete(*, actor: AbstractBaseUser, phase: Phase) -> None:
         phase.delete()
 
 
-def phase_standard_plan(*, actor: AbstractBaseUser, campaign: Campaign) -> list[Phase]:
+def phase_standard_plan(*, actor: User, campaign: Campaign) -> list[Phase]:
     """Create the S2.1.3 standard plan from the start date: 1 + 2 + 1 weeks."""
     _require_plan_edit(actor, campaign)
     if campaign.phases.exists():
@@ -151,7 +152,7 @@ def phase_standard_plan(*, actor: AbstractBaseUser, campaign: Campaign) -> list[
 # --- milestones -------------------------------------------------------------------------
 
 
-def _team_member(campaign: Campaign, owner: object) -> AbstractBaseUser | None:
+def _team_member(campaign: Campaign, owner: object) -> User | None:
     """``owner`` (a user, a user id or a username) if they belong to the campaign's team.
 
     One answer for "no such user" and "someone of another team", so no door
@@ -194,7 +195,7 @@ def _clean_milestone(phase: Phase, values: dict) -> dict:
     return {"title": cleaned_title, "due_date": cleaned_due, "owner": owner}
 
 
-def milestone_create(*, actor: AbstractBaseUser, phase: Phase, **values: object) -> Milestone:
+def milestone_create(*, actor: User, phase: Phase, **values: object) -> Milestone:
     """Add a milestone; its owner (a member of the campaign's team) gets a task."""
     campaign = phase.campaign
     _require_plan_edit(actor, campaign)
@@ -224,7 +225,7 @@ def _milestone_tasks_end(milestone: Milestone, status: str) -> None:
 
 
 def _milestone_tasks_follow(
-    actor: AbstractBaseUser, milestone: Milestone, campaign: Campaign
+    actor: User, milestone: Milestone, campaign: Campaign
 ) -> None:
     """Keep the owner's task in step with the milestone: moved, renamed, reassigned or ended.
 
@@ -238,6 +239,7 @@ def _milestone_tasks_follow(
         )
         return
     title = _milestone_task_title(milestone, campaign)
+    assert milestone.owner is not None  # a milestone without an owner ended its tasks above
     task = task_create(
         team=campaign.team, owner=milestone.owner, title=title,
         due_date=milestone.due_date, source=milestone, created_by=actor,
@@ -254,12 +256,12 @@ def _milestone_tasks_follow(
 
 
 def milestone_update(
-    *, actor: AbstractBaseUser, milestone: Milestone, **values: object
+    *, actor: User, milestone: Milestone, **values: object
 ) -> Milestone:
     """Change a milestone (also move it to another phase of the same campaign)."""
     campaign = milestone.phase.campaign
     _require_plan_edit(actor, campaign)
-    phase = values.pop("phase", None) or milestone.phase
+    phase = cast(Phase, values.pop("phase", None) or milestone.phase)
     if phase.campaign_id != campaign.pk:
         raise ValidationError({"phase": _("The phase belongs to another campaign.")})
     merged = {"title": milestone.title, "due_date": milestone.due_date, "owner": milestone.owner}
@@ -277,7 +279,7 @@ def milestone_update(
 
 
 def milestone_set_done(
-    *, actor: AbstractBaseUser, milestone: Milestone, done: bool
+    *, actor: User, milestone: Milestone, done: bool
 ) -> Milestone:
     """Tick a milestone off (or reopen it); allowed while the campaign runs."""
     campaign = milestone.phase.campaign
@@ -295,7 +297,7 @@ def milestone_set_done(
     return milestone
 
 
-def milestone_delete(*, actor: AbstractBaseUser, milestone: Milestone) -> None:
+def milestone_delete(*, actor: User, milestone: Milestone) -> None:
     """Remove a milestone; its owner's open task is cancelled."""
     campaign = milestone.phase.campaign
     _require_plan_edit(actor, campaign)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils import timezone
@@ -36,13 +36,13 @@ C = ContentStatus
 PUBLISH = "content.publish"
 
 
-def require_publish(actor: AbstractBaseUser | None, team: Team | int) -> None:
+def require_publish(actor: User | None, team: Team | int) -> None:
     if actor is None or not user_can(actor, team, PUBLISH):
         raise PermissionDenied(_("Your role may not schedule or publish for this team."))
 
 
 def audit(
-    actor: AbstractBaseUser | None, action: str, summary: str, target: models.Model, *,
+    actor: User | None, action: str, summary: str, target: models.Model, *,
     team: Team | None = None, reason: str = "", **data,
 ) -> None:
     audit_record(
@@ -52,7 +52,7 @@ def audit(
 
 
 def move(
-    publication: Publication, to: str, *, actor: AbstractBaseUser | None = SYSTEM
+    publication: Publication, to: str, *, actor: User | None = SYSTEM
 ) -> None:
     """Set a locked publication's status, only as the PUBLICATION machine allows."""
     PUBLICATION.check(
@@ -73,7 +73,7 @@ def item_summary(statuses: list[str]) -> str:
 
 
 def item_follow(
-    *, item_id: int, actor: AbstractBaseUser | None = SYSTEM, reason: str = ""
+    *, item_id: int, actor: User | None = SYSTEM, reason: str = ""
 ) -> str:
     """Move the item to what its publications add up to, when CONTENT declares that move.
 

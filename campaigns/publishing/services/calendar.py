@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -90,7 +90,7 @@ def _free_slot(publication: Publication) -> None:
 
 def publication_schedule(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     item: ContentItem,
     accounts: list[PlatformAccount] | None = None,
     at: datetime.datetime | None = None,
@@ -135,6 +135,7 @@ def publication_schedule(
                 "Only approved content can be scheduled; this item is “%(status)s”."
             ) % {"status": item.get_status_display()}]
         _check(item, unique, at, errors)
+        assert at is not None  # _check refused a missing time
         taken = set(
             Publication.objects.filter(item=item, account__in=unique)
             .exclude(status=P.CANCELLED).values_list("account_id", flat=True)
@@ -165,7 +166,7 @@ def publication_schedule(
 
 def publication_reschedule(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     publication: Publication,
     at: datetime.datetime | None = None,
     slot: Slot | None = None,
@@ -193,6 +194,7 @@ def publication_reschedule(
                 raise ValidationError({"slot": _("This slot is already filled.")})
             at = slot.starts_at
         _check(pub.item, [pub.account], at)
+        assert at is not None  # _check refused a missing time
         before = pub.scheduled_at
         if pub.slot_id is not None and (slot is None or slot.pk != pub.slot_id):
             _free_slot(pub)
@@ -205,13 +207,14 @@ def publication_reschedule(
         pub.save(update_fields=["scheduled_at", "queued_at", "slot", "updated_at"])
         audit(
             actor, "publication.reschedule", gettext_noop("Moved from %(from)s to %(to)s"), pub,
-            **{"from": _iso(before), "to": _iso(at)},
+            # mypy reads any ** mapping as possibly filling ``team``; these keys are data.
+            **{"from": _iso(before), "to": _iso(at)},  # type: ignore[arg-type]
         )
     return pub
 
 
 def publication_cancel(
-    *, actor: AbstractBaseUser, publication: Publication, reason: str = ""
+    *, actor: User, publication: Publication, reason: str = ""
 ) -> Publication:
     """Take a publication that has not gone out (scheduled or failed) off the calendar.
 
@@ -230,7 +233,7 @@ def publication_cancel(
 
 
 def publication_unschedule(
-    *, actor: AbstractBaseUser, item: ContentItem, reason: str = ""
+    *, actor: User, item: ContentItem, reason: str = ""
 ) -> ContentItem:
     """Take an item off the calendar entirely: every publication must still be waiting.
 
@@ -263,7 +266,7 @@ def publication_unschedule(
 
 def publication_retry(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     publication: Publication,
     seen_attempt: int,
     at: datetime.datetime | None = None,
@@ -308,7 +311,7 @@ def publication_retry(
             when = at
             _check(pub.item, [pub.account], at)
         move(pub, P.SCHEDULED, actor=actor)
-        if pub.slot_id is not None and pub.slot.starts_at != when:
+        if pub.slot is not None and pub.slot.starts_at != when:
             _free_slot(pub)
         pub.scheduled_at = when
         pub.queued_at = now() if at is None else None  # sent below, or by the beat later
@@ -333,7 +336,7 @@ def publication_retry(
     return pub
 
 
-def publication_check_request(*, actor: AbstractBaseUser, publication: Publication) -> Publication:
+def publication_check_request(*, actor: User, publication: Publication) -> Publication:
     """Ask the platform now (read-only) what became of a publication whose outcome is open."""
     from ..tasks import publication_reconcile_task  # tasks call these services
 
@@ -349,11 +352,12 @@ def publication_check_request(*, actor: AbstractBaseUser, publication: Publicati
 
 
 def slot_create(
-    *, actor: AbstractBaseUser, account: PlatformAccount, at: datetime.datetime | None
+    *, actor: User, account: PlatformAccount, at: datetime.datetime | None
 ) -> Slot:
     """A slot made by hand on one account, to fill later; the account must be able to publish."""
     require_publish(actor, account.team_id)
     _require_future(at)
+    assert at is not None  # _require_future refused a missing time
     allowed, reasons = account_can_publish(account)
     if not allowed:
         raise ValidationError({"account": reasons})
@@ -364,7 +368,7 @@ def slot_create(
     return slot
 
 
-def slot_delete(*, actor: AbstractBaseUser, slot: Slot) -> None:
+def slot_delete(*, actor: User, slot: Slot) -> None:
     """Remove an unfilled slot (a filled one is freed by moving or cancelling its publication)."""
     require_publish(actor, slot.team_id)
     with transaction.atomic():

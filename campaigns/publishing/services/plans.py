@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -111,7 +111,7 @@ def _with_preset(preset: str, values: dict) -> dict:
 
 def plan_create(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     campaign: Campaign | None,
     account: PlatformAccount | None,
     name: str,
@@ -137,6 +137,10 @@ def plan_create(
         campaign=campaign, account=account, name=name, starts_on=starts_on, ends_on=ends_on,
         **values,
     )
+    # _validate refused a missing campaign, account or start date.
+    assert campaign is not None
+    assert account is not None
+    assert starts_on is not None
     with transaction.atomic():
         plan = PublishingPlan.objects.create(
             team_id=campaign.team_id, campaign=campaign, account=account, name=name.strip(),
@@ -150,7 +154,7 @@ def plan_create(
 
 
 def plan_update(
-    *, actor: AbstractBaseUser, plan: PublishingPlan, **changes
+    *, actor: User, plan: PublishingPlan, **changes
 ) -> PublishingPlan:
     """Change a plan; future unfilled slots that no longer fit the rhythm are removed.
 
@@ -196,7 +200,7 @@ def plan_update(
     return plan
 
 
-def plan_delete(*, actor: AbstractBaseUser, plan: PublishingPlan) -> None:
+def plan_delete(*, actor: User, plan: PublishingPlan) -> None:
     """Remove a plan and its unfilled slots; filled slots stay on the calendar without it."""
     require_publish(actor, plan.team_id)
     with transaction.atomic():
