@@ -3,14 +3,25 @@
 A task enqueued inside a transaction may run before the rows it needs are
 committed (and see nothing), or run although the transaction rolled back. Every
 service that starts background work goes through ``enqueue_on_commit``.
+
+The broker may be down when the transaction commits. The request that saved the
+work must not fail for it (the rows are committed; a 500 would make the user
+save them twice), and the work is not lost: every task sent from here has a
+periodic job that finds the rows still waiting and sends them again (due
+publications, the import sweeper, the hourly syncs, the lottery and expiry
+checks). So a broker error is logged and the request goes on.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from celery import Task
 from django.db import transaction
+from kombu.exceptions import OperationalError
+
+logger = logging.getLogger(__name__)
 
 
 def enqueue_on_commit(task: Task, *args: Any, **kwargs: Any) -> None:
@@ -19,4 +30,15 @@ def enqueue_on_commit(task: Task, *args: Any, **kwargs: Any) -> None:
     Outside a transaction the task is sent at once (Django runs on-commit
     callbacks immediately in autocommit mode).
     """
-    transaction.on_commit(lambda: task.apply_async(args=args, kwargs=kwargs))
+    transaction.on_commit(lambda: send_or_leave_for_sweeper(task, args, kwargs))
+
+
+def send_or_leave_for_sweeper(task: Task, args: tuple, kwargs: dict) -> bool:
+    """Send the task; when the broker cannot be reached, log it and return False."""
+    try:
+        task.apply_async(args=args, kwargs=kwargs)
+    except OperationalError as error:
+        logger.warning("broker unreachable, %s%r left for its periodic job: %s",
+                       task.name, args, error)
+        return False
+    return True

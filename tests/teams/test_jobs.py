@@ -42,3 +42,25 @@ def test_a_rolled_back_transaction_sends_nothing(django_capture_on_commit_callba
 
     assert callbacks == []
     assert SEEN == []
+
+
+def test_an_unreachable_broker_is_logged_and_the_request_goes_on(
+        caplog, django_capture_on_commit_callbacks):
+    """The rows are committed; the periodic job that finds them waiting sends them later."""
+    from celery import Celery
+
+    app = Celery("unreachable", broker="redis://127.0.0.1:1/0", set_as_current=False)
+    app.conf.broker_connection_timeout = 1
+
+    @app.task(name="tests.teams.lost_task")
+    def lost_task(word: str) -> None:  # pragma: no cover - never delivered
+        SEEN.append(word)
+
+    with caplog.at_level("WARNING", logger="teams.jobs"), \
+            django_capture_on_commit_callbacks(execute=True) as callbacks:
+        enqueue_on_commit(lost_task, "saved")
+
+    assert len(callbacks) == 1
+    assert SEEN == []
+    assert [r.getMessage().split(":")[0] for r in caplog.records] == [
+        "broker unreachable, tests.teams.lost_task('saved',) left for its periodic job"]
