@@ -210,6 +210,13 @@ class ImportBatch(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The last sign of life: sent to a worker, taken by one, or rows read. A
+    # waiting or running batch silent for longer than
+    # ANALYTICS_IMPORT_STALE_SECONDS lost its worker or its message
+    # (``imports.imports_sweep``).
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    # Workers that took the batch; bounds the re-runs of a file that kills its worker.
+    runs = models.PositiveSmallIntegerField(_("runs"), default=0)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -7,6 +7,12 @@ BEAT_SCHEDULE = {
         "schedule": crontab(minute=15),
         "options": {"queue": "default"},
     },
+    # Imports whose worker died or whose message was lost are sent again (or failed).
+    "analytics-imports-sweep": {
+        "task": "analytics.tasks.ingest.imports_sweep_task",
+        "schedule": crontab(minute="*/5"),
+        "options": {"queue": "default"},
+    },
     # Phase reviews at each phase end, weekly evaluations of running campaigns.
     "analytics-phase-reviews": {
         "task": "analytics.tasks.evaluation.phase_reviews_task",

@@ -286,6 +286,11 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_MB", default=20) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Metric exports are larger than documents; they are streamed, never read whole.
 ANALYTICS_IMPORT_MAX_MB = env.int("ANALYTICS_IMPORT_MAX_MB", default=200)
+# An import silent this long (no rows read, not taken by a worker) lost its
+# worker or its message; the sweeper (analytics-imports-sweep) sends it again.
+# Longer than the longest silent stretch of a live import: the final merge of
+# a file of ANALYTICS_IMPORT_MAX_MB.
+ANALYTICS_IMPORT_STALE_SECONDS = env.int("ANALYTICS_IMPORT_STALE_SECONDS", default=900)
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 
 # --- REST API --------------------------------------------------------------------

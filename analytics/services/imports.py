@@ -53,6 +53,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.db.models import F, Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -899,6 +900,8 @@ def import_preview(*, batch: ImportBatch, rows: int = 10) -> Preview | None:
 
 
 def _set_progress(batch: ImportBatch, **fields) -> None:
+    # Every progress write is also a sign of life for ``imports_sweep``.
+    fields.setdefault("heartbeat_at", timezone.now())
     ImportBatch.objects.filter(pk=batch.pk).update(**fields)
     for name, value in fields.items():
         setattr(batch, name, value)
@@ -918,7 +921,7 @@ def import_run(*, batch: ImportBatch) -> ImportBatch:
     (values kept as given, columns left out) follow the row errors.
     """
     claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.PENDING).update(
-        status=ImportStatus.RUNNING
+        status=ImportStatus.RUNNING, runs=F("runs") + 1, heartbeat_at=timezone.now()
     )
     if not claimed:
         batch.refresh_from_db()
@@ -1011,6 +1014,68 @@ def import_fail(*, batch_id: int) -> None:
         status=ImportStatus.FAILED, finished_at=timezone.now(),
         errors=[str(_("The import stopped before it finished; run it again."))],
     )
+
+
+# Runs of one batch before it is given up: a file that kills its worker every time
+# (memory exhausted, a crash in a reader) must not be re-queued for ever.
+IMPORT_MAX_RUNS = 3
+
+
+def import_stale_after() -> datetime.timedelta:
+    """How long a waiting or running batch may go without a sign of life
+    (``ANALYTICS_IMPORT_STALE_SECONDS``, default 15 minutes)."""
+    return datetime.timedelta(seconds=int(getattr(settings, "ANALYTICS_IMPORT_STALE_SECONDS", 900)))
+
+
+def imports_sweep() -> dict[str, list[int]]:
+    """Put batches whose worker or message was lost back in the queue, or fail them.
+
+    A ``running`` batch silent past ``import_stale_after`` lost its worker
+    (killed, out of memory, the host gone): it goes back to ``pending`` and is
+    sent again, until ``IMPORT_MAX_RUNS`` runs make it ``failed``. A ``pending``
+    batch silent as long lost its message (the broker was down or restarted
+    empty): it is sent again. Sending twice is harmless: only one run takes a
+    pending batch, and a re-run writes the file's points again as an upsert on
+    (date, account, content, metric), so it adds nothing twice.
+
+    Why a sweeper and not ``acks_late`` with ``reject_on_worker_lost`` on the
+    task: a redelivered message cannot tell a dead first run from a slow one
+    (the batch says ``running`` either way), it arrives at once for a killed
+    pool process but only after the broker's visibility timeout (an hour) for
+    a killed worker, never for a message lost with the broker, and it loops for
+    ever on a file that kills its worker. The heartbeat tells all of them apart
+    the same way, whichever broker, pool or failure.
+    """
+    from ..tasks.ingest import metrics_import_task  # tasks call these services
+
+    cutoff = timezone.now() - import_stale_after()
+    silent = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
+    requeued: list[int] = []
+    failed: list[int] = []
+    for batch_id, status, runs in ImportBatch.objects.filter(
+        silent, status__in=[ImportStatus.PENDING, ImportStatus.RUNNING]
+    ).order_by("pk").values_list("pk", "status", "runs"):
+        # Each change is conditional on the row being as read, so a run that
+        # finishes meanwhile (or a second sweeper) is never overwritten.
+        still = ImportBatch.objects.filter(silent, pk=batch_id, status=status, runs=runs)
+        if status == ImportStatus.RUNNING and runs >= IMPORT_MAX_RUNS:
+            if still.update(
+                status=ImportStatus.FAILED, finished_at=timezone.now(),
+                errors=[str(_(
+                    "The import stopped %(count)s times before it finished; check the file, "
+                    "then upload it again."
+                ) % {"count": runs})],
+            ):
+                failed.append(batch_id)
+            continue
+        if still.update(status=ImportStatus.PENDING, heartbeat_at=timezone.now()):
+            # The uploader's language is not stored: messages of a re-run are in
+            # the site's default language.
+            enqueue_on_commit(metrics_import_task, batch_id, None)
+            requeued.append(batch_id)
+    if requeued or failed:
+        logger.warning("Import sweep: re-queued %s, failed %s", requeued, failed)
+    return {"requeued": requeued, "failed": failed}
 
 
 # The analytics tools' presets subclass ``Layout`` above and register themselves.

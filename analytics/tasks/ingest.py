@@ -17,7 +17,9 @@ from ..models import ImportBatch
 from ..selectors.metrics import account_ids_due_a_pull
 from ..services import imports, pulls
 
-__all__ = ["account_metrics_sync_task", "metrics_import_task", "metrics_pull_task"]
+__all__ = [
+    "account_metrics_sync_task", "imports_sweep_task", "metrics_import_task", "metrics_pull_task",
+]
 
 logger = logging.getLogger("campaignops.analytics")
 
@@ -71,6 +73,14 @@ def account_metrics_sync_task(self: Task, account_id: int) -> dict | None:
     }
 
 
+@shared_task
+def imports_sweep_task() -> dict[str, list[int]]:
+    """Beat: send again the imports whose worker or message was lost; fail the hopeless."""
+    return imports.imports_sweep()
+
+
+# Acked early on purpose: a worker lost mid-import is noticed by its silence
+# (``imports.imports_sweep``), not by a redelivered message; see there why.
 @shared_task(soft_time_limit=IMPORT_SOFT_TIME_LIMIT, time_limit=IMPORT_TIME_LIMIT)
 def metrics_import_task(batch_id: int, language: str | None = None) -> str | None:
     """Run one uploaded import; its messages in the uploader's ``language``."""
