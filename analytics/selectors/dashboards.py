@@ -203,7 +203,8 @@ def _rate(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | N
 
 def funnel_of(sums: dict[str, Decimal]) -> list[dict]:
     """The funnel's steps with each step's rate from the step before it."""
-    steps, previous = [], None
+    steps: list[dict] = []
+    previous: Decimal | None = None
     for key, label in FUNNEL_STEPS:
         value = value_of(key, sums)
         steps.append({
@@ -260,6 +261,7 @@ class CampaignDashboard:
         parts = _parts_of(metric)
         per_account = _per_account(metric)
         by_day: dict[datetime.date, dict[int, dict[str, Decimal]]] = {}
+        value: Decimal | None
         if per_account:
             for part in parts:
                 for account_id, _platform, _metric, day, value in self.rows_by_metric.get(
@@ -504,7 +506,7 @@ class PortfolioRow:
         total_weight = sum(w for _p, w in weighted)
         if not total_weight:
             return None
-        return sum(p * w for p, w in weighted) / total_weight
+        return sum((p * w for p, w in weighted), Decimal(0)) / total_weight
 
     @property
     def spend_share(self) -> Decimal | None:
@@ -645,7 +647,8 @@ def budget_reallocation(dashboard: CampaignDashboard) -> Reallocation | None:
         return None
     remaining = dashboard.campaign.budget - total_spend
     base = remaining if remaining > 0 else total_spend
-    rows, extra = [], Decimal(0)
+    rows: list[dict] = []
+    extra = Decimal(0)
     for group in spent:
         conversions = group.sums.get("conversions") or Decimal(0)
         share = group.sums[SPEND] / total_spend

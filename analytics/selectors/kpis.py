@@ -26,9 +26,10 @@ never averages of daily rates.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet, Sum
@@ -73,7 +74,7 @@ def is_derived(metric: str) -> bool:
     return catalogue_is_derived(metric)
 
 
-def combine(metric: str, sums: dict[str, Decimal | None]) -> Decimal | None:
+def combine(metric: str, sums: Mapping[str, Decimal | None]) -> Decimal | None:
     """The metric's value from summed parts (``metrics.Recipe``): a sum, or a ratio of sums.
 
     ``None`` when there is no data (or a zero denominator): an unknown is not a zero.
@@ -117,7 +118,7 @@ class KPIStatus:
     elapsed_days: int
     total_days: int
     direction: str
-    kpi: KPI | None = None
+    kpi: KPI
 
     @property
     def metric_label(self) -> str:
@@ -242,7 +243,7 @@ def kpi_statuses(
             if kpi.platform_id:
                 condition &= Q(platform_id=kpi.platform_id)
             aggregates[f"k{kpi.pk}_{part}"] = Sum("value", filter=condition)
-    rows: list[dict] = []
+    rows: list[Mapping[str, Any]] = []
     if aggregates:
         campaign_ids = {kpi.goal.campaign_id for kpi in kpis}
         rows = list(

@@ -20,8 +20,10 @@ such as ``campaigns.planning.selectors.campaigns_visible_to``.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
@@ -80,9 +82,10 @@ class Recipe:
             return None
         return (top / bottom).quantize(RATIO_PLACES)
 
-    def value_by_account(self, sums: dict[object, dict[str, Decimal]]) -> Decimal | None:
+    def value_by_account(self, sums: Mapping[Any, dict[str, Decimal]]) -> Decimal | None:
         """The ratio over accounts (``{account: {metric: sum}}``), each adding the parts
-        of the pair it measures (see the module docstring)."""
+        of the pair it measures (see the module docstring). The keys only tell the
+        accounts apart: ids, or None where the rows were not grouped by account."""
         if not self.per_account:
             merged: dict[str, Decimal] = {}
             for account_sums in sums.values():

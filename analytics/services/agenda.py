@@ -23,6 +23,7 @@ own language.
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.urls import reverse
 from django.utils import timezone
@@ -127,16 +128,27 @@ def _metric_param(metric: str) -> dict | str:
         return metric
 
 
+def _shown(metric: str, value: Decimal | None) -> str:
+    # format_metric_value reads every value through float(); its annotation names only float.
+    return format_metric_value(metric, None if value is None else float(value))
+
+
 def _gap(status: KPIStatus) -> tuple[str, str]:
     """The shortfall against the straight line (rates: against the target), and its share."""
     reference = status.target if is_derived(status.metric) else status.expected
     if status.actual is None or not reference:
-        return format_metric_value(status.metric, reference), "100%"
+        return _shown(status.metric, reference), "100%"
     shortfall = reference - status.actual
     return (
-        format_metric_value(status.metric, abs(shortfall)),
+        _shown(status.metric, abs(shortfall)),
         f"{float(abs(shortfall) / reference) * 100:.0f}%",
     )
+
+
+def _lag_order(status: KPIStatus) -> tuple[int, Decimal | int, int]:
+    """At risk before behind, then the least progress first."""
+    assert status.pacing is not None  # only KPIs behind or at risk are ordered
+    return PACING_ORDER[status.pacing], status.progress or 0, status.id
 
 
 def _kpi_lines(campaigns: list[Campaign], today: datetime.date) -> list[AgendaEntry]:
@@ -145,9 +157,11 @@ def _kpi_lines(campaigns: list[Campaign], today: datetime.date) -> list[AgendaEn
         s for s in kpi_statuses(kpis_of_campaigns(list(by_id)), today=today)
         if s.pacing in (BEHIND, AT_RISK)
     ]
-    statuses.sort(key=lambda s: (PACING_ORDER[s.pacing], s.progress or 0, s.id))
+    statuses.sort(key=_lag_order)
     entries = []
     for status in statuses:
+        pacing = status.pacing
+        assert pacing is not None  # only KPIs behind or at risk are listed
         campaign = by_id[status.kpi.goal.campaign_id]
         gap, share = _gap(status)
         reference = status.target if is_derived(status.metric) else status.expected
@@ -160,9 +174,9 @@ def _kpi_lines(campaigns: list[Campaign], today: datetime.date) -> list[AgendaEn
             params={
                 "campaign": campaign.name,
                 "metric": _metric_param(status.metric),
-                "pacing": label_param(PACING_LABELS[status.pacing]),
-                "actual": format_metric_value(status.metric, status.actual),
-                "expected": format_metric_value(status.metric, reference),
+                "pacing": label_param(PACING_LABELS[pacing]),
+                "actual": _shown(status.metric, status.actual),
+                "expected": _shown(status.metric, reference),
                 "gap": gap, "share": share,
             },
             source=campaign,

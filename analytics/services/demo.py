@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from campaigns.content.models import ContentItem
@@ -258,11 +259,15 @@ def _diagnose_and_act(ctx: DemoContext, campaign: Campaign, today: datetime.date
         (k for g in campaign.goals.all() for k in g.kpis.all() if k.metric == "reads"), None
     )
     actor = ctx.users.get("analyst") or ctx.users.get("manager")
+    owner = ctx.users["marketer"]
+    # seed_demo gives every role an auth User (DemoContext types them as AbstractBaseUser).
+    assert isinstance(actor, User)
+    assert isinstance(owner, User)
     action_create(
         actor=actor, campaign=campaign, finding=finding, kpi=reads,
         title="重写推文标题与封面，首屏突出福利",
         expected_effect="点击率回到 8% 以上，阅读量追上每日进度",
-        owner=ctx.users["marketer"], due_date=today + 2 * DAY, window_days=3, today=today,
+        owner=owner, due_date=today + 2 * DAY, window_days=3, today=today,
     )
 
 

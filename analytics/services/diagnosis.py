@@ -115,8 +115,11 @@ def _stage_values(dashboard: CampaignDashboard, days: int) -> dict[str, Decimal 
     }
 
 
-def _team_history(campaign: Campaign, platform_ids: list[int]) -> dict[str, Decimal | None]:
-    """The stages over the team's earlier campaigns on the same platforms, pooled."""
+def _team_history(
+    campaign: Campaign, platform_ids: list[int]
+) -> dict[str, Decimal | int | None]:
+    """The stages over the team's earlier campaigns on the same platforms, pooled, and
+    how many campaigns they came from (``campaigns``)."""
     earlier = Campaign.objects.filter(
         team_id=campaign.team_id, end_date__lt=campaign.start_date
     ).exclude(status=CampaignStatus.CANCELLED)
@@ -227,7 +230,7 @@ def _platform_findings(
     if not average:
         return []
     earlier = {g.key: g for g in history.platforms} if history else {}
-    findings = []
+    findings: list[tuple[str, str, dict]] = []
     for group in groups:
         value = group.value(metric) or Decimal(0)
         ratio = value / average

@@ -42,20 +42,21 @@ import re
 import unicodedata
 import uuid
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import IO
 
 import filetype
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -199,7 +200,7 @@ def _xlsx_rows(handle: IO[bytes]) -> Iterator[list]:
         workbook.close()
 
 
-def read_rows(handle: IO[bytes], kind: str) -> Iterator[tuple[int, list]]:
+def read_rows(handle: IO[bytes], kind: str) -> Generator[tuple[int, list], None, None]:
     """``(row number, cells)`` of the file's first sheet, row 1 first, one at a time."""
     rows = _xlsx_rows(handle) if kind == XLSX else _csv_rows(handle)
     yield from enumerate(rows, start=1)
@@ -349,7 +350,7 @@ class Layout:
     needs_account = False
     platforms: tuple[str, ...] = ()
     # The tool whose files the layout reads, for messages ("a %(tool)s export").
-    tool = label
+    tool: str | Promise = label
 
     def problems(self, header: list, *, account_id: int | None = None) -> list[str]:
         """Why this layout cannot read the header (translated); empty when it can
@@ -620,12 +621,15 @@ class GenericBound(BoundLayout):
             value = parse_number(cells[index])
             if value is None:
                 continue
-            if type(value) is str:
+            if isinstance(value, str):
                 reasons.append(value_problem(value, _cell_text(cells[index]), column))
                 continue
             values.append((code, value))
         if reasons:
             raise RowError(reasons)
+        # A missing date or account added its reason above.
+        assert day is not None
+        assert account_id is not None
         return ParsedRow(
             date=day, account_id=account_id, values=values, content_item_id=item_id,
             publication_id=publication_id,
@@ -792,7 +796,7 @@ def _check_account(layout: Layout, account) -> None:
 
 def import_create(
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     campaign,
     file: IO[bytes],
     original_name: str,
@@ -871,6 +875,7 @@ def import_preview(*, batch: ImportBatch, rows: int = 10) -> Preview | None:
     """The header and the first ``rows`` rows of the batch's file (read as a stream),
     with what each column becomes and what is wrong with the header; None when unreadable."""
     layout = layout_for(batch.preset)
+    assert batch.file.name is not None  # import_create saves every batch with its file
     kind = XLSX if batch.file.name.endswith(".xlsx") else CSV
     try:
         with batch.file.open("rb") as handle:
@@ -885,7 +890,7 @@ def import_preview(*, batch: ImportBatch, rows: int = 10) -> Preview | None:
             except HeaderError as exc:
                 problems.append(_row_error(number, exc.reasons))
             width = max((i + 1 for i, c in enumerate(header) if _cell_text(c)), default=0)
-            shown = []
+            shown: list[list[str]] = []
             for _number, cells in reader:
                 if len(shown) >= rows:
                     break
@@ -929,6 +934,7 @@ def import_run(*, batch: ImportBatch) -> ImportBatch:
     batch.status = ImportStatus.RUNNING
     layout = layout_for(batch.preset)
     context = ImportContext.for_campaign(batch.campaign, account=batch.account)
+    assert batch.file.name is not None  # import_create saves every batch with its file
     kind = XLSX if batch.file.name.endswith(".xlsx") else CSV
     errors: list[str] = []
     invalid = 0

@@ -86,6 +86,9 @@ def action_create(
         errors["window_days"] = _("Measure over 1 to %(max)s days.") % {"max": MAX_WINDOW_DAYS}
     if errors:
         raise ValidationError(errors)
+    # A missing owner or due date was refused with the other errors above.
+    assert owner is not None
+    assert due_date is not None
     with transaction.atomic():
         action = OptimisationAction.objects.create(
             campaign=campaign, finding=finding, kpi=kpi, title=title,
@@ -149,9 +152,11 @@ def action_complete(
         raise ValidationError(_("This action is no longer open."))
     with transaction.atomic():
         _finish(action, timezone.now())
-        Task.objects.filter(pk=action.task_id, status=TaskStatus.OPEN).update(
-            status=TaskStatus.DONE, completed_at=action.done_at
-        )
+        # An action without a task (its task was deleted) has nothing to close.
+        if action.task_id is not None:
+            Task.objects.filter(pk=action.task_id, status=TaskStatus.OPEN).update(
+                status=TaskStatus.DONE, completed_at=action.done_at
+            )
         audit_record(
             actor=actor, action="optimisation_action.done", target=campaign, team=campaign.team,
             summary=gettext_noop("Optimisation action done: %(title)s"),
@@ -177,10 +182,12 @@ def actions_follow_up(
     )
     with transaction.atomic():
         for action in actions.filter(status=ActionStatus.OPEN, task__isnull=False):
-            if action.task.status == TaskStatus.DONE:
-                _finish(action, action.task.completed_at or timezone.now())
+            task = action.task
+            assert task is not None  # filtered on task__isnull=False
+            if task.status == TaskStatus.DONE:
+                _finish(action, task.completed_at or timezone.now())
                 changed.append(action)
-            elif action.task.status == TaskStatus.CANCELLED:
+            elif task.status == TaskStatus.CANCELLED:
                 action.status = ActionStatus.CANCELLED
                 action.save(update_fields=["status"])
                 changed.append(action)

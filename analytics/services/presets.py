@@ -35,6 +35,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Literal
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -118,6 +119,14 @@ class Complement:
     part: str
 
 
+# What a header name means to a tool: its date column, one of its columns or rates,
+# or a column of the tool that is left out.
+VocabularyEntry = (
+    tuple[Literal["date"], None] | tuple[Literal["column"], Column]
+    | tuple[Literal["rate"], Rate] | tuple[Literal["ignored"], None]
+)
+
+
 # Names of the parts presets compute with but do not store.
 PART_LABELS = {"engaged_sessions": gettext_lazy("engaged sessions")}
 
@@ -143,7 +152,7 @@ class ToolLayout(Layout):
     hints: tuple[str, ...] = ()
 
     def __init__(self) -> None:
-        self._vocabulary: dict[str, tuple[str, object]] = {}
+        self._vocabulary: dict[str, VocabularyEntry] = {}
         for name in self.date_names:
             self._vocabulary[column_key(name)] = ("date", None)
         for column in self.columns:
@@ -156,7 +165,7 @@ class ToolLayout(Layout):
             self._vocabulary[column_key(name)] = ("ignored", None)
 
     # -- the header -------------------------------------------------------------------------
-    def _role_of(self, cell: object) -> tuple[str, object] | None:
+    def _role_of(self, cell: object) -> VocabularyEntry | None:
         return self._vocabulary.get(column_key(cell))
 
     def header(self, rows: Iterator[tuple[int, list]]) -> tuple[int, list] | None:
@@ -197,28 +206,30 @@ class ToolLayout(Layout):
             if found is None:
                 reasons.append(_("unknown column “%(name)s”") % {"name": name})
                 continue
-            role, spec = found
-            if role == "date":
+            # Tested by index, not unpacked: that is how the entry's kind narrows its spec.
+            if found[0] == "date":
                 if date_index is not None:
                     reasons.append(_("column “%(name)s” appears twice") % {"name": name})
                 date_index = index
-            elif role == "column":
+            elif found[0] == "column":
+                spec = found[1]
                 by_role.setdefault(spec.role, []).append((index, spec, name))
-            elif role == "rate":
-                if any(r is spec for _i, r, _n in rates):
+            elif found[0] == "rate":
+                rate = found[1]
+                if any(r is rate for _i, r, _n in rates):
                     reasons.append(_("column “%(name)s” appears twice") % {"name": name})
-                rates.append((index, spec, name))
+                rates.append((index, rate, name))
             else:
                 left_out.append(name)
         columns: list[tuple[int, Column, str]] = []
-        for role, found in by_role.items():
-            primary = [f for f in found if not f[1].fallback] or found[:1]
+        for role, named in by_role.items():
+            primary = [f for f in named if not f[1].fallback] or named[:1]
             if len(primary) > 1:
                 reasons.append(_("columns “%(first)s” and “%(second)s” are both %(metric)s") % {
                     "first": primary[0][2], "second": primary[1][2], "metric": _part_label(role),
                 })
             columns.append(primary[0])
-            left_out.extend(f[2] for f in found if f is not primary[0])
+            left_out.extend(f[2] for f in named if f is not primary[0])
         if date_index is None:
             reasons.append(_("missing date column %(names)s") % {
                 "names": "/".join(self.date_names)
@@ -227,6 +238,7 @@ class ToolLayout(Layout):
             reasons.append(_("no metric column"))
         if reasons:
             raise HeaderError(reasons)
+        assert date_index is not None  # a missing date column raised above
         return ToolBound(self, context, date_index, sorted(columns), rates, left_out)
 
     def describe(self, header: list) -> list[str]:
@@ -443,7 +455,14 @@ class ToolBound(BoundLayout):
         if reasons:
             raise RowError(reasons)
         points = [(role, value) for role, value in values.items() if role in STORED_METRICS]
-        return ParsedRow(date=day, account_id=self.context.fixed_account_id, values=points)
+        # A bad date added its reason above.
+        assert day is not None
+        account_id = self.context.fixed_account_id
+        # import_create refuses a tool's file without the account it belongs to. Should that
+        # account be deleted before the run (the batch keeps it SET_NULL), storing the rows
+        # would fail on the points' NOT NULL account; it fails here instead.
+        assert account_id is not None
+        return ParsedRow(date=day, account_id=account_id, values=points)
 
     def _combine(
         self, values: dict[str, Decimal], given: list[tuple[Rate, str, Decimal]], number: int,

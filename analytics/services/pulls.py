@@ -177,13 +177,14 @@ def account_metrics_pull(
             for pulled in points:
                 post_id = str(pulled.post_id or "")
                 item_id = publication_id = content_key = None
+                campaign_id: int | None
                 if post_id and post_id in published:
                     publication_id, item_id, campaign_id = published[post_id]
                 else:
                     campaign_id = _claimant(claims, pulled.date)
                     if post_id:
                         content_key = outside_post_key(post_id)
-                hour = pulled.hour if getattr(pulled, "hour", None) is not None else -1
+                hour = pulled.hour if pulled.hour is not None else -1
                 if campaign_id is None or pulled.metric not in STORED_METRICS or not -1 <= hour <= 23:
                     skipped += 1
                     continue

@@ -265,7 +265,7 @@ def report_data(
     previous = {m: _number(before.total(m)) for m in (*REPORT_METRICS, *RATE_METRICS)}
     audience_accounts = []
     for group in dashboard.accounts:
-        row = {"key": group.key, "label": group.label}
+        row: dict[str, str | float | None] = {"key": group.key, "label": group.label}
         row.update({m: _number(group.sums.get(m)) for m in AUDIENCE_METRICS})
         row["conversions"] = _number(group.sums.get("conversions"))
         audience_accounts.append(row)

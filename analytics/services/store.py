@@ -109,14 +109,23 @@ def point_value(raw: object) -> Decimal:
         if isinstance(raw, float):
             # repr gives the shortest decimal that reads back as the float: 0.1, not 0.1000…0555.
             value = Decimal(repr(raw))
+        elif isinstance(raw, Decimal):
+            value = raw
+        elif isinstance(raw, (int, str)):
+            value = Decimal(raw)
         else:
-            value = Decimal(raw) if not isinstance(raw, Decimal) else raw
+            # Decimal also builds a number from a (sign, digits, exponent) tuple or list,
+            # so a JSON array such as [0, [1, 2], 0] would pass as 12.
+            raise TypeError(type(raw).__name__)
     except (InvalidOperation, TypeError, ValueError) as exc:
         raise PointError("not a number") from exc
     if not value.is_finite():
         raise PointError("not a number")
     if value < 0:
         raise PointError("negative")
+    # Compared before quantizing: 1e999 has no four-decimal form (InvalidOperation).
+    if value > MAX_VALUE:
+        raise PointError("too large")
     value = value.quantize(QUANTUM, rounding=ROUND_HALF_UP)
     if value > MAX_VALUE:
         raise PointError("too large")

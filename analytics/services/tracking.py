@@ -216,6 +216,8 @@ def tracking_conversion_record(
     if errors:
         raise ValidationError(errors)
     now = now or timezone.now()
+    # A stamp that is not a number was refused with the other errors above.
+    assert isinstance(stamp, int | float)
     try:
         occurred = datetime.datetime.fromtimestamp(stamp, tz=datetime.UTC)
     except (OverflowError, OSError, ValueError) as exc:

@@ -179,6 +179,15 @@ def test_point_value_reads_floats_by_their_shortest_decimal():
     assert point_value(0.1) == Decimal("0.1000")
     assert point_value(19.99) == Decimal("19.9900")
     assert point_value(Decimal("7")) == Decimal("7.0000")
+    assert point_value(12) == Decimal("12.0000")
+    assert point_value("12.5") == Decimal("12.5000")
+
+
+@pytest.mark.parametrize("raw", [[0, [1, 2], 0], (0, (1, 2), 0), {"v": 1}, None, True, "1e999",
+                                 "NaN", "-1"])
+def test_point_value_refuses_what_is_not_one_number(raw):
+    with pytest.raises(PointError):
+        point_value(raw)
 
 
 def test_writing_nothing_does_nothing(django_assert_max_num_queries):
