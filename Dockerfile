@@ -25,4 +25,7 @@ RUN python tools/compilemessages.py \
 
 USER campaignops
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Threads: a page mostly waits on PostgreSQL and Redis, and a sync worker idles
+# through those waits. Keep-alive outlasts a reader's pause between clicks, so
+# a request never meets a connection the server is just closing (tools/load.py).
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--worker-class", "gthread", "--threads", "4", "--keep-alive", "5", "--access-logfile", "-"]

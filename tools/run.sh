@@ -45,7 +45,10 @@ case "${DEBUG,,}" in
     ;;
   *)
     "$BIN/python" manage.py collectstatic --noinput >/dev/null
+    # Threads overlap a page's waits on the database; keep-alive outlasts a
+    # reader's pause between clicks (see tools/load.py).
     "$BIN/gunicorn" config.wsgi:application --bind "$HOST:$PORT" --workers 2 \
+      --worker-class gthread --threads 4 --keep-alive 5 \
       --access-logfile var/log/access.log --error-logfile - &
     ;;
 esac

@@ -130,7 +130,8 @@ def calendar_view(request):
     form = CalendarFilterForm(
         bound, initial={"team": team, "view": "month"},
         teams=selectors.teams_visible_queryset(request.user),
-        campaigns=_campaigns(request, team),
+        # The filter shows each campaign by name and reads back only its id.
+        campaigns=_campaigns(request, team).select_related(None).only("id", "name"),
         platforms=Platform.objects.filter(accounts__team=team).distinct().order_by("sort_order"),
         accounts=_accounts(request, team),
     )
