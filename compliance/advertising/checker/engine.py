@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 import logging
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -265,6 +266,8 @@ def _required_literals(pattern: re.Pattern) -> str:
 
 
 _MAX_TRIGGERS = 400
+# Characters past the Basic Multilingual Plane (emoji) are scanned as they are.
+_SCAN_TABLE_SIZE = 0x10000
 _SECOND_COST_MAX = 60_000
 _MAX_PRODUCT = 64
 # A pattern whose matches are at most this long runs on windows around its
@@ -621,6 +624,7 @@ class CompiledRules:
 
         # A pattern runs only when one of its trigger strings is in the text.
         self.always: list[int] = []
+        self.always_runs: dict[int, None] = {}
         # Patterns that also need a second string in the text before they run.
         self.needs_second: set[int] = set()
         by_trigger: dict[str, list[int]] = {}
@@ -636,6 +640,7 @@ class CompiledRules:
                 self.needs_second.add(number)
                 for trigger in required[1]:
                     by_second.setdefault(trigger, []).append(number)
+        self.always_runs = dict.fromkeys(self.always)
         # One entry per string, whatever the number of patterns it concerns.
         for trigger, numbers in by_trigger.items():
             entries.setdefault(trigger, []).append((_TRIGGER, "", "", tuple(numbers)))
@@ -648,7 +653,11 @@ class CompiledRules:
         # limited to). Terms keep their order, so candidates and exemptions come
         # out in the same order as before.
         self.automaton = ahocorasick.Automaton()
-        for key_text, values in entries.items():
+        self._scan_table: list[int] | None = None
+        for key_text, values in self._scan_order(entries):
+            if values is None:
+                self.automaton.add_word(key_text, None)
+                continue
             triggers = seconds = None
             own = []
             for kind, code, note, extra in values:
@@ -689,7 +698,51 @@ class CompiledRules:
             for r in self.detector_rules
             if (detect := detectors.detector(r.detector)) is not None
         ]
+        # What the scan needs of each pattern, looked up once: the pattern, the
+        # platforms its rule is limited to, and its required characters.
+        self._regex_runs = [
+            (item, self.scoped.get(item.code), tuple(item.needs), item.hit) for item in regexes
+        ]
+        # Rules whose ``unless`` may explain their findings away; the others need no look.
+        self._with_unless = frozenset(code for code, r in self.rules.items() if r.unless is not None)
         segment.teach_words(words)
+
+    def _scan_order(self, entries: dict[str, list[tuple]]) -> list[tuple[str, list[tuple] | None]]:
+        """The automaton's strings in the order that makes its scan cheap, with a few
+        strings of its own that never match (their value is None).
+
+        pyahocorasick looks a character up among a node's children one by one, and
+        at the root that is hundreds of children for every character of the text.
+        So every character the strings use becomes a child of the root, common
+        characters first (a string ``c`` + a character the scanned text never
+        holds), and the text is scanned with every other character replaced by
+        one placeholder, the root's first child (``_scan_table``). What matches
+        where is unchanged: only strings made of the replaced characters could
+        have matched them, and there are none.
+        """
+        ordered: list[tuple[str, list[tuple] | None]] = list(entries.items())
+        alphabet = {char for key_text in entries for char in key_text}
+        spare = [chr(c) for c in range(1, 32) if chr(c) not in alphabet]
+        if len(spare) < 2 or not all(ord(char) < _SCAN_TABLE_SIZE for char in alphabet):
+            return ordered  # no characters to spare: scan the text as it is
+        placeholder, never = spare[0], spare[1]
+        counts = segment.char_counts()
+
+        def rank(char: str) -> int:
+            if char == placeholder:
+                return -(1 << 62)
+            if not _CJK_CHAR.match(char):
+                return -(1 << 61)  # digits, letters and punctuation are everywhere
+            return -counts.get(char, 0)
+
+        firsts = {key_text[0] for key_text in entries}
+        ordered.extend((char + never, None) for char in sorted(alphabet - firsts) + [placeholder])
+        ordered.sort(key=lambda item: [rank(char) for char in item[0]])
+        table = [ord(placeholder)] * _SCAN_TABLE_SIZE
+        for char in alphabet:
+            table[ord(char)] = ord(char)
+        self._scan_table = table
+        return ordered
 
     # -- scanning ---------------------------------------------------------------------
     def _applies(self, code: str, platform: str | None) -> bool:
@@ -723,22 +776,22 @@ class CompiledRules:
         # start, end, rule, match start, match end, note, clears part-of-speech hits only
         exempt_spans: list[tuple[int, int, str, int, int, str, bool]] = []
         # pattern number → where its trigger words are (None: run on the whole text)
-        triggered: dict[int, list[tuple[int, int]] | None] = dict.fromkeys(self.always)
-        seconds: dict[int, list[tuple[int, int]]] = {}
+        # (Patterns that always run have no trigger strings: no trigger hit lands on their None.)
+        triggered: dict[int, list[tuple[int, int]] | None] = defaultdict(list, self.always_runs)
+        seconds: dict[int, list[tuple[int, int]]] = defaultdict(list)
         if self.has_terms:
-            for end_index, (length, trigger_of, second_of, own) in self.automaton.iter(lowered):
+            scanned = lowered.translate(self._scan_table) if self._scan_table is not None else lowered
+            for end_index, (length, trigger_of, second_of, own) in self.automaton.iter(scanned):
                 end = end_index + 1
                 start = end - length
                 if trigger_of is not None:
                     span = (start, end)
                     for number in trigger_of:
-                        hits = triggered.setdefault(number, [])
-                        if hits is not None:
-                            hits.append(span)
+                        triggered[number].append(span)
                 if second_of is not None:
                     span = (start, end)
                     for number in second_of:
-                        seconds.setdefault(number, []).append(span)
+                        seconds[number].append(span)
                 for kind, code, note, extra, scoped in own:
                     if kind == KIND_EXEMPT:
                         exempt_spans.append((start, end, code, start, end, note, False))
@@ -773,17 +826,18 @@ class CompiledRules:
                 else:
                     del triggered[number]
         n_regex = len(self.regexes)
+        regex_runs = self._regex_runs
         for number in sorted(n for n in triggered if n < n_regex):
-            item = self.regexes[number]
-            scoped = self.scoped.get(item.code)
+            item, scoped, needs, hit = regex_runs[number]
             if scoped is not None and platform not in scoped:
                 continue
-            if item.needs and not all(c in lowered for c in item.needs):
+            if needs and not _has_all(lowered, needs):
                 continue
+            code = item.code
             for m in _matches(item, work, triggered[number]):
-                lo, hi = m.span(HIT_GROUP) if item.hit else m.span()
+                lo, hi = m.span(HIT_GROUP) if hit else m.span()
                 if hi > lo >= 0:
-                    candidates.append((lo, hi, item.code, KIND_REGEX))
+                    candidates.append((lo, hi, code, KIND_REGEX))
         exempts_for = self.exempts_for
         # The first exemption phrase that clears each candidate, looked up once:
         # exemption regexes only add spans after these, so a candidate cleared
@@ -803,7 +857,7 @@ class CompiledRules:
                 clears = exempts_for[item.code]
                 if cand_codes.isdisjoint(clears):
                     continue
-                if item.needs and not all(c in lowered for c in item.needs):
+                if item.needs and not _has_all(lowered, item.needs):
                     continue
                 hits = triggered[number]
                 if hits is not None and item.reach is not None:
@@ -822,7 +876,9 @@ class CompiledRules:
                     if lo >= 0:
                         exempt_spans.append((lo, hi, item.code, m.start(), m.end(), item.note, False))
 
-        exemptions: list[Exemption] = []
+        # (rule, start, end, match, exempted by, reason): made into Exemptions at the
+        # end, once those inside a finding of their own rule are left out.
+        exemptions: list[tuple[str, int, int, str, str, str]] = []
         kept: list[tuple[int, int, str, str]] = []
         added = exempt_spans[phrase_spans:]
         for cand, cover in zip(candidates, covers, strict=True):
@@ -832,16 +888,17 @@ class CompiledRules:
             if cover is not None:
                 s, e = to_text(start, end)
                 ms, me = to_text(cover[3], cover[4])
-                exemptions.append(Exemption(code, s, e, original[s:e], original[ms:me], cover[5]))
+                exemptions.append((code, s, e, original[s:e], original[ms:me], cover[5]))
                 continue
             kept.append(cand)
         confirmed = self._confirm_boundaries(work, kept, exemptions, original, to_text)
 
         unless_cache: dict[str, bool] = {}
         spans: list[tuple[int, int, str]] = []
+        with_unless = self._with_unless
         for start, end, code, _kind in confirmed:
             s, e = to_text(start, end)
-            if not self._explained(code, text, s, e, unless_cache):
+            if code not in with_unless or not self._explained(code, text, s, e, unless_cache):
                 spans.append((s, e, code))
         for rule, detect, paid_only in self.detector_calls:
             if paid_only and not is_paid_promotion:
@@ -861,11 +918,12 @@ class CompiledRules:
         findings = self._merge(text, spans, original)
         if exemptions and findings:
             # A piece of a flagged word (最低 in 最低价) is not an exemption worth listing.
+            flagged = [(f.rule, f.start, f.end) for f in findings]
             exemptions = [
                 x for x in exemptions
-                if not any(f.rule == x.rule and f.start <= x.start and x.end <= f.end for f in findings)
+                if not any(rule == x[0] and start <= x[1] and x[2] <= end for rule, start, end in flagged)
             ]
-        return CheckResult(findings, exemptions, self.version)
+        return CheckResult(findings, [Exemption(*x) for x in exemptions], self.version)
 
     def _explained(
         self, code: str, text: str, start: int, end: int, cache: dict[str, bool],
@@ -884,7 +942,7 @@ class CompiledRules:
         return pattern.search(text, lo, hi) is not None
 
     def _confirm_boundaries(
-        self, text: str, candidates: list[tuple[int, int, str, str]], exemptions: list[Exemption],
+        self, text: str, candidates: list[tuple[int, int, str, str]], exemptions: list[tuple],
         original: str, to_text: Any,
     ) -> list[tuple[int, int, str, str]]:
         """Keep candidates that are whole words; segment only around doubtful ones."""
@@ -938,7 +996,7 @@ class CompiledRules:
                     confirmed.append(cand)
                 else:
                     s, e = to_text(start, end)
-                    exemptions.append(Exemption(code, s, e, original[s:e], "", "part of a longer word"))
+                    exemptions.append((code, s, e, original[s:e], "", "part of a longer word"))
         return confirmed
 
     def _merge(
@@ -1009,6 +1067,10 @@ def _matches(
             if last or m.end() <= w_hi - _WINDOW_MARGIN:
                 found.setdefault(m.span(), m)
     return [found[span] for span in sorted(found)] if len(found) > 1 else list(found.values())
+
+
+def _has_all(text: str, chars: Iterable[str]) -> bool:
+    return all(map(text.__contains__, chars))  # no generator frame: this runs per pattern
 
 
 def _cover(

@@ -47,11 +47,50 @@ def teach_words(words: Iterable[str]) -> None:
             if word not in tk.FREQ or not tk.FREQ[word]:
                 tk.add_word(word)
                 _taught.add(word)
+                if _inner_pairs is not None:
+                    _inner_pairs.update(_pairs_of(word))
         _first_words.clear()  # the taught words change how windows segment
         _cuts.clear()
 
 
 _ALNUM = re.compile(r"[a-zA-Z0-9]")
+# Every pair of adjacent characters inside a dictionary word (a superset once
+# words are deleted: it only ever rules words out).
+_inner_pairs: set[str] | None = None
+
+
+def _pairs_of(word: str) -> set[str]:
+    return {word[i:i + 2] for i in range(len(word) - 1)}
+
+
+def _word_pairs() -> set[str]:
+    global _inner_pairs
+    if _inner_pairs is None:
+        tk = tokenizer()
+        with _lock:
+            if _inner_pairs is None:
+                _inner_pairs = {
+                    word[i:i + 2] for word, count in tk.FREQ.items() if count for i in range(len(word) - 1)
+                }
+    return _inner_pairs
+
+
+_char_counts: dict[str, int] | None = None
+
+
+def char_counts() -> dict[str, int]:
+    """How often each character occurs in jieba's dictionary, weighted by word frequency:
+    a rough measure of how common a character is in running text."""
+    global _char_counts
+    if _char_counts is None:
+        tk = tokenizer()
+        counts: dict[str, int] = {}
+        for word, count in tk.FREQ.items():
+            if count:
+                for char in word:
+                    counts[char] = counts.get(char, 0) + count
+        _char_counts = counts
+    return _char_counts
 
 
 def crosses_word(text: str, pos: int, reach: int = 8) -> bool:
@@ -64,6 +103,11 @@ def crosses_word(text: str, pos: int, reach: int = 8) -> bool:
     """
     if _ALNUM.match(text, pos - 1) and _ALNUM.match(text, pos):
         return True
+    # A word across ``pos`` holds the two characters around it; most pairs sit
+    # in no word at all, and a set look-up says so without the walk.
+    pairs = _inner_pairs if _inner_pairs is not None else _word_pairs()
+    if 0 < pos < len(text) and text[pos - 1:pos + 1] not in pairs:
+        return False
     freq = (_tokenizer if _tokenizer is not None else tokenizer()).FREQ
     n = len(text)
     j0 = pos + 1
