@@ -269,7 +269,7 @@ def cross_validate(folds: int, *, log=print) -> sentiment.Scores:
     """The dev comments scored k-fold: each fold by a model trained without it."""
     labelled = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines()]
     dev = sentiment.load_corpus(DEV_CORPUS)
-    gold, predicted = [], []
+    gold, predicted, kinds = [], [], []
     for fold in range(folds):
         held = [row for i, row in enumerate(dev) if i % folds == fold]
         rest = [row for i, row in enumerate(dev) if i % folds != fold]
@@ -277,8 +277,9 @@ def cross_validate(folds: int, *, log=print) -> sentiment.Scores:
         results = sentiment.score_with(model, [row["text"] for row in held])
         gold += [row["label"] for row in held]
         predicted += [r.label for r in results]
+        kinds += [row["kind"] for row in held]
         log(f"fold {fold + 1}/{folds} done")
-    return sentiment.Scores.of(gold, predicted)
+    return sentiment.Scores.of(gold, predicted, kinds)
 
 
 def main() -> None:

