@@ -933,6 +933,12 @@ def import_run(*, batch: ImportBatch) -> ImportBatch:
         return batch
     batch.status = ImportStatus.RUNNING
     layout = layout_for(batch.preset)
+    if layout.needs_account and batch.account_id is None:
+        # The batch keeps its account SET_NULL: deleted between upload and run.
+        return _finish(batch, ImportStatus.REJECTED, [str(_(
+            "The account this export belongs to was deleted before the import ran; "
+            "upload the file again for an existing account."
+        ))])
     context = ImportContext.for_campaign(batch.campaign, account=batch.account)
     assert batch.file.name is not None  # import_create saves every batch with its file
     kind = XLSX if batch.file.name.endswith(".xlsx") else CSV

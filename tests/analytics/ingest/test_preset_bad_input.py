@@ -156,3 +156,24 @@ def test_a_web_tools_export_is_refused_for_a_shop_account(campaign, users):
         "An export of Baidu Tongji belongs to an account on Own website / landing pages, "
         "not on Taobao."
     ]
+
+
+def test_a_tool_export_whose_account_was_deleted_before_the_run_is_rejected_with_the_reason(
+    campaign, users
+):
+    shop = shop_account(campaign.team)
+    batch = imports.import_create(
+        actor=users["analyst"], campaign=campaign, file=upload(sycm_bytes(), "sycm.xlsx"),
+        original_name="sycm.xlsx", preset="sycm", account=shop, run=False,
+    )
+    shop.delete()
+    batch.refresh_from_db()
+
+    batch = imports.import_run(batch=batch)
+
+    batch.refresh_from_db()
+    assert (batch.status, batch.account_id, batch.runs) == (ImportStatus.REJECTED, None, 1)
+    assert batch.errors == [
+        "The account this export belongs to was deleted before the import ran; "
+        "upload the file again for an existing account."]
+    assert DailyRollup.objects.count() == 0
