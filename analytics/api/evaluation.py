@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
@@ -91,7 +92,7 @@ class DashboardQuerySerializer(serializers.Serializer):
     def validate(self, attrs):
         start, end = attrs.get("start"), attrs.get("end")
         if start and end and end < start:
-            raise serializers.ValidationError({"to": "The end must not be before the start."})
+            raise serializers.ValidationError({"to": _("The end must not be before the start.")})
         return attrs
 
 

@@ -92,12 +92,15 @@ def test_dashboard_endpoint_returns_panels_for_the_filtered_days(api_as, users, 
 
 
 def test_dashboard_endpoint_refuses_an_end_before_the_start(api_as, users, live):
-    response = api_as(users["manager"]).get(
-        f"/api/v1/campaigns/{live.pk}/dashboard/", {"from": "2030-02-02", "to": "2030-02-01"}
-    )
+    client = api_as(users["manager"])
+    path = f"/api/v1/campaigns/{live.pk}/dashboard/"
+    dates = {"from": "2030-02-02", "to": "2030-02-01"}
+    response = client.get(path, dates, HTTP_ACCEPT_LANGUAGE="en")
+    chinese = client.get(path, dates, HTTP_ACCEPT_LANGUAGE="zh-hans")
 
-    assert response.status_code == 400
+    assert response.status_code == chinese.status_code == 400
     assert response.json() == {"to": ["The end must not be before the start."]}
+    assert chinese.json() == {"to": ["结束日期不能早于开始日期。"]}
 
 
 def test_dashboard_endpoint_refuses_a_malformed_date(api_as, users, live):
