@@ -303,9 +303,10 @@ class InteractionViewSet(NumericLookupMixin, mixins.ListModelMixin, mixins.Retri
     @extend_schema(request=InteractionStatusSerializer, responses=InteractionDetailSerializer)
     @action(detail=True, methods=["post"])
     def status(self, request, pk=None):
+        interaction = self._get(pk)  # an outsider's 404 comes before any body is read
         serializer = InteractionStatusSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.interaction_set_status(actor=request.user, interaction=self._get(pk),
+        services.interaction_set_status(actor=request.user, interaction=interaction,
                                         status=serializer.validated_data["status"])
         return self._detail(pk)
 
@@ -609,9 +610,10 @@ class LotteryViewSet(NumericLookupMixin, mixins.ListModelMixin, mixins.RetrieveM
     @extend_schema(request=LotteryReasonSerializer, responses=LotterySerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
+        lottery = self._get(pk)  # an outsider's 404 comes before any body is read
         serializer = LotteryReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.lottery_cancel(actor=request.user, lottery=self._get(pk),
+        services.lottery_cancel(actor=request.user, lottery=lottery,
                                 reason=serializer.validated_data["reason"])
         return self._detail(pk)
 

@@ -267,10 +267,11 @@ class CampaignViewSet(NumericLookupMixin, viewsets.ModelViewSet):
     @action(detail=True, methods=["post"])
     def duplicate(self, request, pk=None):
         """Copy the plan as a new draft with every date shifted to the new start."""
+        campaign = self.get_object()  # an outsider's 404 comes before any body is read
         payload = DuplicateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         copy = services.campaign_duplicate(
-            actor=request.user, campaign=self.get_object(), **payload.validated_data
+            actor=request.user, campaign=campaign, **payload.validated_data
         )
         return Response(self.get_serializer(copy).data, status=status.HTTP_201_CREATED)
 
@@ -352,10 +353,11 @@ class KPIViewSet(NumericLookupMixin, viewsets.ModelViewSet):
     @action(detail=True, methods=["post"])
     def achieved(self, request, pk=None):
         """Record the result the KPI reached (a ratio for rates); allowed while the plan runs."""
+        kpi = self.get_object()  # an outsider's 404 comes before any body is read
         payload = AchievedSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         kpi = services.kpi_record_achieved(
-            actor=request.user, kpi=self.get_object(), **payload.validated_data
+            actor=request.user, kpi=kpi, **payload.validated_data
         )
         return Response(self.get_serializer(kpi).data)
 
@@ -415,9 +417,10 @@ class MilestoneViewSet(NumericLookupMixin, viewsets.ModelViewSet):
     @extend_schema(request=DoneSerializer, responses=MilestoneSerializer)
     @action(detail=True, methods=["post"])
     def done(self, request, pk=None):
+        milestone = self.get_object()  # an outsider's 404 comes before any body is read
         payload = DoneSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         milestone = services.milestone_set_done(
-            actor=request.user, milestone=self.get_object(), done=payload.validated_data["done"]
+            actor=request.user, milestone=milestone, done=payload.validated_data["done"]
         )
         return Response(self.get_serializer(milestone).data)

@@ -253,6 +253,7 @@ class IncidentViewSet(NumericLookupMixin, mixins.ListModelMixin, mixins.Retrieve
     @extend_schema(request=StepDoneSerializer, responses=IncidentStepSerializer)
     @action(detail=True, methods=["post"])
     def steps(self, request, pk=None):
+        get_or_404(selectors.incident_get, request.user, pk)  # an outsider's 404 before the body
         serializer = StepDoneSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         step = get_or_404(selectors.incident_step_get, request.user, pk,

@@ -1180,7 +1180,7 @@ API: dict[str, dict[str, tuple[int, ...]]] = {
     },
     "/api/v1/campaigns/{id}/dashboard/": {"GET": API_MEMBERS_OF_THE_TEAM},
     # the body is validated before the lookup: an empty body is a 400 for anyone, whether or not the id exists; a valid one is a 404 for the outsider
-    "/api/v1/campaigns/{id}/duplicate/": {"POST": API_BAD_BODY},
+    "/api/v1/campaigns/{id}/duplicate/": {"POST": API_BAD_BODY_OF_THE_TEAM},
     "/api/v1/campaigns/{id}/kpis/": {"GET": API_MEMBERS_OF_THE_TEAM},
     "/api/v1/campaigns/{id}/smart/": {"GET": API_MEMBERS_OF_THE_TEAM},
     "/api/v1/campaigns/{id}/standard-plan/": {"POST": (401, 400, 400, 400, 403, 403, 404)},
@@ -1217,7 +1217,7 @@ API: dict[str, dict[str, tuple[int, ...]]] = {
     "/api/v1/compliance/incidents/{id}/": {"GET": API_MEMBERS_OF_THE_TEAM},
     "/api/v1/compliance/incidents/{id}/status/": {"POST": API_BAD_BODY_OF_THE_TEAM},
     # as duplicate: the step id comes from the body, so it is read first
-    "/api/v1/compliance/incidents/{id}/steps/": {"POST": API_BAD_BODY},
+    "/api/v1/compliance/incidents/{id}/steps/": {"POST": API_BAD_BODY_OF_THE_TEAM},
     "/api/v1/compliance/incidents/{id}/updates/": {"POST": API_BAD_BODY_OF_THE_TEAM},
     "/api/v1/compliance/opinion/signals/": {"POST": API_BAD_BODY},
     "/api/v1/compliance/rules/": {"GET": API_MEMBERS},
@@ -1266,7 +1266,7 @@ API: dict[str, dict[str, tuple[int, ...]]] = {
     "/api/v1/interactions/{id}/reply/": {"POST": (401, 400, 400, 400, 403, 403, 404)},
     "/api/v1/interactions/{id}/resolve/": {"POST": (401, 200, 200, 200, 403, 403, 404)},
     # as duplicate: the body is validated before the lookup
-    "/api/v1/interactions/{id}/status/": {"POST": API_BAD_BODY},
+    "/api/v1/interactions/{id}/status/": {"POST": API_BAD_BODY_OF_THE_TEAM},
     "/api/v1/kpis/": {"GET": API_MEMBERS, "POST": API_BAD_BODY},
     "/api/v1/kpis/{id}/": {
         "DELETE": (401, 204, 204, 400, 403, 403, 404),
@@ -1275,11 +1275,11 @@ API: dict[str, dict[str, tuple[int, ...]]] = {
         "PUT": API_BAD_BODY_OF_THE_TEAM,
     },
     # as duplicate: the body is validated before the lookup
-    "/api/v1/kpis/{id}/achieved/": {"POST": API_BAD_BODY},
+    "/api/v1/kpis/{id}/achieved/": {"POST": API_BAD_BODY_OF_THE_TEAM},
     "/api/v1/lotteries/": {"GET": API_MEMBERS, "POST": API_BAD_BODY},
     "/api/v1/lotteries/{id}/": {"GET": API_MEMBERS_OF_THE_TEAM},
     # as duplicate: the body is validated before the lookup
-    "/api/v1/lotteries/{id}/cancel/": {"POST": API_BAD_BODY},
+    "/api/v1/lotteries/{id}/cancel/": {"POST": API_BAD_BODY_OF_THE_TEAM},
     "/api/v1/lotteries/{id}/close/": {"POST": API_BAD_BODY_OF_THE_TEAM},
     "/api/v1/lotteries/{id}/collect/": {"POST": (401, 400, 400, 400, 403, 403, 404)},
     "/api/v1/lotteries/{id}/draw/": {"POST": API_BAD_BODY_OF_THE_TEAM},
@@ -1314,7 +1314,7 @@ API: dict[str, dict[str, tuple[int, ...]]] = {
         "PUT": API_BAD_BODY_OF_THE_TEAM,
     },
     # as duplicate: the body is validated before the lookup
-    "/api/v1/milestones/{id}/done/": {"POST": API_BAD_BODY},
+    "/api/v1/milestones/{id}/done/": {"POST": API_BAD_BODY_OF_THE_TEAM},
     "/api/v1/notification-settings/": {"GET": API_MEMBERS, "POST": API_BAD_BODY},
     "/api/v1/notifications/": {"GET": API_MEMBERS},
     "/api/v1/notifications/read-all/": {"POST": API_MEMBERS},
