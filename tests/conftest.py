@@ -1,8 +1,11 @@
 """Root fixtures: two teams and one user per role in the first, plus an outsider."""
 
+import os
+import shutil
 from importlib import import_module
 
 import pytest
+from django.db.models.signals import post_migrate
 from rest_framework.test import APIClient
 
 from teams.roles import Role
@@ -75,3 +78,44 @@ def restore_data_migrations() -> None:
         return
     for migration in ("0002_platform_catalogue", "0004_platform_profiles", "0010_website_platform"):
         import_module(f"platforms.migrations.{migration}").load(apps, None)
+
+
+def _restore_after_flush(sender, **kwargs) -> None:
+    # A transactional test's flush ends with post_migrate; with the suite split over
+    # processes, ordinary tests may run after it, so the catalogue comes back at once.
+    if sender.label == "platforms":
+        restore_data_migrations()
+
+
+post_migrate.connect(_restore_after_flush, dispatch_uid="tests.restore_data_migrations")
+
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium per test process: Playwright's sync API allows one driver loop a thread."""
+    if not os.path.exists(CHROMIUM):
+        reason = f"Chromium not found at {CHROMIUM}: install Debian's chromium to run browser tests"
+        if os.environ.get("E2E_REQUIRED"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()

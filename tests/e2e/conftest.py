@@ -5,7 +5,6 @@ Without Chromium they skip with the reason shown; with ``E2E_REQUIRED=1``
 """
 
 import os
-import shutil
 
 import pytest
 from django.core.management import call_command
@@ -16,35 +15,7 @@ from tests.conftest import restore_data_migrations
 # by fixtures here are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 DEMO_PASSWORD = "campaignops"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        reason = f"Chromium not found at {CHROMIUM}: install Debian's chromium to run browser tests"
-        if os.environ.get("E2E_REQUIRED"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ can: the static calendar script, the htmx POST of a drop, the refusal shown.
 
 import datetime
 import os
-import shutil
 
 import pytest
 from django.utils import timezone
@@ -23,25 +22,6 @@ from .factories import approved_item
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        reason = f"Chromium not found at {CHROMIUM}"
-        if os.environ.get("E2E_REQUIRED"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
