@@ -222,7 +222,8 @@ def build_world() -> World:
 # Routes are matched on the URL pattern text (pages) or the schema path (API).
 _RULES: list[tuple[str, dict[str, str | Callable[[World], object]]]] = [
     (r"^team/tasks/|^api/v1/\^?(team-)?tasks/", {"pk": "task", "id": "task"}),
-    (r"^team/members/|members/", {"pk": "membership", "id": "membership"}),
+    # Anchored: a segment's members/ action takes the segment's id, not a membership's.
+    (r"^team/members/|^api/v1/members/", {"pk": "membership", "id": "membership"}),
     (r"^team/raci/", {"campaign": "campaign"}),
     (r"^team/meetings/|^api/v1/\^?meetings/", {"pk": "meeting", "id": "meeting"}),
     (r"meeting-series/", {"pk": "series", "id": "series"}),
