@@ -217,6 +217,9 @@ class ImportBatch(models.Model):
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     # Workers that took the batch; bounds the re-runs of a file that kills its worker.
     runs = models.PositiveSmallIntegerField(_("runs"), default=0)
+    # The uploader's language: a run sent again by the sweeper reports its rows
+    # in it, as the first run would have.
+    language = models.CharField(_("language"), max_length=16, blank=True, default="")
 
     class Meta:
         ordering = ["-created_at", "-id"]

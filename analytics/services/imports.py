@@ -840,11 +840,12 @@ def import_create(
     while chunk := file.read(1024 * 1024):
         digest.update(chunk)
     file.seek(0)
+    language = language or translation.get_language() or ""
     with transaction.atomic():
         batch = ImportBatch(
             team_id=campaign.team_id, campaign=campaign, original_name=original_name[:255],
             sha256=digest.hexdigest(), preset=preset, account=account,
-            skip_invalid=skip_invalid, dry_run=dry_run,
+            skip_invalid=skip_invalid, dry_run=dry_run, language=language,
             created_by=actor if actor is not None and actor.is_authenticated else None,
         )
         batch.file.save(f"{uuid.uuid4().hex}.{EXTENSIONS[kind]}", File(file), save=False)
@@ -855,7 +856,7 @@ def import_create(
             data={"name": batch.original_name, "campaign": campaign.pk, "layout": preset},
         )
         if run:
-            enqueue_on_commit(metrics_import_task, batch.pk, language or translation.get_language())
+            enqueue_on_commit(metrics_import_task, batch.pk, language or None)
     return batch
 
 
@@ -1064,26 +1065,25 @@ def imports_sweep() -> dict[str, list[int]]:
     silent = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
     requeued: list[int] = []
     failed: list[int] = []
-    for batch_id, status, runs in ImportBatch.objects.filter(
+    for batch_id, status, runs, language in ImportBatch.objects.filter(
         silent, status__in=[ImportStatus.PENDING, ImportStatus.RUNNING]
-    ).order_by("pk").values_list("pk", "status", "runs"):
+    ).order_by("pk").values_list("pk", "status", "runs", "language"):
         # Each change is conditional on the row being as read, so a run that
         # finishes meanwhile (or a second sweeper) is never overwritten.
         still = ImportBatch.objects.filter(silent, pk=batch_id, status=status, runs=runs)
         if status == ImportStatus.RUNNING and runs >= IMPORT_MAX_RUNS:
-            if still.update(
-                status=ImportStatus.FAILED, finished_at=timezone.now(),
-                errors=[str(_(
+            with translation.override(language or settings.LANGUAGE_CODE):
+                reason = _(
                     "The import stopped %(count)s times before it finished; check the file, "
                     "then upload it again."
-                ) % {"count": runs})],
+                ) % {"count": runs}
+            if still.update(
+                status=ImportStatus.FAILED, finished_at=timezone.now(), errors=[reason],
             ):
                 failed.append(batch_id)
             continue
         if still.update(status=ImportStatus.PENDING, heartbeat_at=timezone.now()):
-            # The uploader's language is not stored: messages of a re-run are in
-            # the site's default language.
-            enqueue_on_commit(metrics_import_task, batch_id, None)
+            enqueue_on_commit(metrics_import_task, batch_id, language or None)
             requeued.append(batch_id)
     if requeued or failed:
         logger.warning("Import sweep: re-queued %s, failed %s", requeued, failed)

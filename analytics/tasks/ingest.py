@@ -6,6 +6,7 @@ import logging
 
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.db import DatabaseError
 from django.utils import translation
 
@@ -89,7 +90,9 @@ def metrics_import_task(batch_id: int, language: str | None = None) -> str | Non
         logger.info("Import %s no longer exists", batch_id)
         return None
     try:
-        with translation.override(language):
+        # The uploader's language, stored with the batch for runs the sweeper
+        # sends again; without either (older batches), the site's.
+        with translation.override(language or batch.language or settings.LANGUAGE_CODE):
             return imports.import_run(batch=batch).status
     except (SoftTimeLimitExceeded, DatabaseError):
         imports.import_fail(batch_id=batch_id)

@@ -118,12 +118,14 @@ def test_a_finished_batch_is_never_touched(batch, status):
 
 
 def test_a_file_that_stopped_its_worker_every_time_is_given_up(batch):
+    """The reason is in the uploader's language, not the sweeper's."""
     _left(batch, status=ImportStatus.RUNNING, runs=imports.IMPORT_MAX_RUNS, silent_for=STALE * 2)
+    ImportBatch.objects.filter(pk=batch.pk).update(language="en")
     message = (
         "The import stopped 3 times before it finished; check the file, then upload it again."
     )
 
-    with translation.override("en"):
+    with translation.override("zh-hans"):
         assert imports.imports_sweep() == {"requeued": [], "failed": [batch.pk]}
 
     batch.refresh_from_db()
@@ -131,4 +133,27 @@ def test_a_file_that_stopped_its_worker_every_time_is_given_up(batch):
         ImportStatus.FAILED, imports.IMPORT_MAX_RUNS, [message],
     )
     assert batch.finished_at is not None
+    assert MetricPoint.objects.count() == 0
+
+
+def test_a_file_sent_again_reports_its_bad_rows_in_the_uploaders_language(
+    team, users, media_root, django_capture_on_commit_callbacks
+):
+    campaign = CampaignFactory(team=team, owner=users["analyst"], name="Spring launch")
+    PlatformAccountFactory(team=team, platform=platform("weibo"), handle="brand-weibo")
+    rows = [*ROWS, ["2026-03-03", "weibo", "brand-weibo", "-5", "1"]]
+    with translation.override("zh-hans"):
+        batch = imports.import_create(
+            actor=users["analyst"], campaign=campaign, file=upload(csv_bytes(rows)),
+            original_name="export.csv", run=False,
+        )
+    assert batch.language == "zh-hans"
+    _left(batch, status=ImportStatus.PENDING, runs=0, silent_for=STALE * 2)
+
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        assert imports.imports_sweep() == {"requeued": [batch.pk], "failed": []}
+
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.REJECTED
+    assert batch.errors == ["第 4 行：“阅读量”列的值“-5”为负数"]
     assert MetricPoint.objects.count() == 0
