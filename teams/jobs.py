@@ -15,6 +15,7 @@ checks). So a broker error is logged and the request goes on.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from celery import Task
@@ -42,3 +43,20 @@ def send_or_leave_for_sweeper(task: Task, args: tuple, kwargs: dict) -> bool:
                        task.name, args, error)
         return False
     return True
+
+
+def fan_out(task: Task, ids: Iterable[int], *args: Any) -> int:
+    """Beat fan-out: send ``task(id, *args)`` per id; how many were sent.
+
+    Stops at the first broker error: the next ids would meet the same broker,
+    each waiting out its timeout, and the beat job would outlive its time
+    limit. What was not sent waits for the job's next run, whose selector
+    finds it again (each per-id task is idempotent).
+    """
+    sent = 0
+    for pk in ids:
+        if not send_or_leave_for_sweeper(task, (pk, *args), {}):
+            logger.warning("broker unreachable, %s stopped after %s sent", task.name, sent)
+            break
+        sent += 1
+    return sent

@@ -15,6 +15,7 @@ from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from .jobs import fan_out
 from .models import Meeting, MeetingSeries, MeetingStatus, Task
 from .selectors import meetings as meeting_selectors
 from .selectors import notifications as notification_selectors
@@ -37,9 +38,8 @@ def task_reminders_task() -> int:
     """Beat (daily): one reminder task per open task due today or late; returns how many."""
     today = timezone.localdate()
     ids = task_selectors.task_ids_to_remind(today)
-    for task_id in ids:
-        task_remind_task.delay(task_id, today.isoformat())
-    return len(ids)
+    # Beat runs outside any transaction: nothing to wait for before sending.
+    return fan_out(task_remind_task, ids, today.isoformat())
 
 
 @shared_task(acks_late=True)
@@ -55,13 +55,11 @@ def task_remind_task(task_id: int, day: str) -> bool:
 @shared_task
 def meetings_prepare_task() -> dict:
     """Beat (hourly): schedule coming occurrences per series, then write due agendas."""
-    series_ids = meeting_selectors.series_ids_active()
-    for series_id in series_ids:
-        meeting_series_schedule_task.delay(series_id)
-    meeting_ids = meeting_selectors.meeting_ids_needing_agenda(timezone.now())
-    for meeting_id in meeting_ids:
-        meeting_agenda_task.delay(meeting_id)
-    return {"series": len(series_ids), "agendas": len(meeting_ids)}
+    series = fan_out(meeting_series_schedule_task, meeting_selectors.series_ids_active())
+    agendas = fan_out(
+        meeting_agenda_task, meeting_selectors.meeting_ids_needing_agenda(timezone.now())
+    )
+    return {"series": series, "agendas": agendas}
 
 
 @shared_task(acks_late=True)
@@ -94,9 +92,8 @@ def notification_digests_task() -> int:
     """Beat (daily): one digest task per person who may have one due."""
     today = timezone.localdate()
     ids = notification_selectors.digest_user_ids(today)
-    for user_id in ids:
-        notification_digest_task.delay(user_id, today.isoformat())
-    return len(ids)
+    # Beat runs outside any transaction: nothing to wait for before sending.
+    return fan_out(notification_digest_task, ids, today.isoformat())
 
 
 @shared_task(acks_late=True)

@@ -11,6 +11,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from campaigns.planning.models import Campaign, CampaignStatus, Phase
+from teams.jobs import fan_out
 
 from ..services import diagnosis, kpis, optimisation, reviews
 
@@ -35,10 +36,8 @@ def phase_reviews_task() -> int:
     """Beat: one review task per phase that ended and has no review yet."""
     today = timezone.localdate()
     ids = reviews.phase_ids_due_for_review(today)
-    for phase_id in ids:
-        # Beat runs outside any transaction: nothing to wait for before sending.
-        phase_review_task.delay(phase_id, today.isoformat())
-    return len(ids)
+    # Beat runs outside any transaction: nothing to wait for before sending.
+    return fan_out(phase_review_task, ids, today.isoformat())
 
 
 @shared_task(acks_late=True)
@@ -60,9 +59,8 @@ def weekly_evaluations_task() -> int:
     """Beat (Mondays): one report task per running campaign for last week."""
     today = timezone.localdate()
     ids = reviews.campaign_ids_for_weekly_report(today)
-    for campaign_id in ids:
-        evaluation_report_task.delay(campaign_id, today.isoformat())
-    return len(ids)
+    # Beat runs outside any transaction: nothing to wait for before sending.
+    return fan_out(evaluation_report_task, ids, today.isoformat())
 
 
 @shared_task(acks_late=True)
@@ -79,9 +77,8 @@ def diagnosis_task() -> int:
     """Beat (daily): one diagnosis task per running campaign."""
     today = timezone.localdate()
     ids = diagnosis.campaign_ids_to_diagnose(today)
-    for campaign_id in ids:
-        campaign_diagnosis_task.delay(campaign_id, today.isoformat())
-    return len(ids)
+    # Beat runs outside any transaction: nothing to wait for before sending.
+    return fan_out(campaign_diagnosis_task, ids, today.isoformat())
 
 
 @shared_task(acks_late=True)

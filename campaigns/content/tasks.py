@@ -5,6 +5,8 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
+from teams.jobs import fan_out
+
 from . import selectors, services
 from .models import ContentItem
 
@@ -15,10 +17,8 @@ logger = logging.getLogger(__name__)
 def content_expire_due_task() -> int:
     """Beat: hand every unapproved item whose planned time has come to its own task."""
     ids = selectors.item_ids_due_expiry(timezone.now())
-    for item_id in ids:
-        # Beat runs outside any transaction: nothing to wait for before sending.
-        content_item_expire_task.delay(item_id)
-    return len(ids)
+    # Beat runs outside any transaction: nothing to wait for before sending.
+    return fan_out(content_item_expire_task, ids)
 
 
 @shared_task(acks_late=True)

@@ -5,6 +5,8 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
+from teams.jobs import fan_out
+
 from . import selectors, services
 from .models import Campaign
 
@@ -19,10 +21,8 @@ def campaigns_follow_dates_task() -> int:
     and the time limit applies to each. Returns how many were handed out.
     """
     ids = selectors.campaign_ids_due_a_date_move(timezone.localdate())
-    for campaign_id in ids:
-        # Beat runs outside any transaction: nothing to wait for before sending.
-        campaign_follow_dates_task.delay(campaign_id)
-    return len(ids)
+    # Beat runs outside any transaction: nothing to wait for before sending.
+    return fan_out(campaign_follow_dates_task, ids)
 
 
 @shared_task(acks_late=True)

@@ -9,6 +9,8 @@ import logging
 
 from celery import shared_task
 
+from teams.jobs import fan_out
+
 from . import selectors, services
 from .models import PublishingPlan
 
@@ -24,10 +26,8 @@ def publications_due_task() -> int:
     row only while it is scheduled.
     """
     ids = services.publications_take_due()
-    for publication_id in ids:
-        # Beat runs outside any transaction: nothing to wait for before sending.
-        publication_publish_task.delay(publication_id)
-    return len(ids)
+    # Beat runs outside any transaction: nothing to wait for before sending.
+    return fan_out(publication_publish_task, ids)
 
 
 @shared_task(acks_late=True)
@@ -45,9 +45,8 @@ def publication_publish_task(publication_id: int) -> str:
 def publications_reconcile_task() -> int:
     """Beat: send one read-only check per publication whose outcome is open."""
     ids = selectors.publication_ids_to_reconcile()
-    for publication_id in ids:
-        publication_reconcile_task.delay(publication_id)
-    return len(ids)
+    # Beat runs outside any transaction: nothing to wait for before sending.
+    return fan_out(publication_reconcile_task, ids)
 
 
 @shared_task(acks_late=True)
@@ -60,9 +59,8 @@ def publication_reconcile_task(publication_id: int) -> str:
 def publishing_plans_extend_task() -> int:
     """Beat: one task per running plan to make its coming weeks of slots."""
     ids = selectors.plan_ids_running()
-    for plan_id in ids:
-        publishing_plan_slots_task.delay(plan_id)
-    return len(ids)
+    # Beat runs outside any transaction: nothing to wait for before sending.
+    return fan_out(publishing_plan_slots_task, ids)
 
 
 @shared_task(acks_late=True)

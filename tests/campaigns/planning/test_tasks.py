@@ -24,7 +24,10 @@ D = datetime.timedelta
 def sent(monkeypatch):
     """The campaign ids the beat task hands out, instead of running their tasks."""
     ids: list[int] = []
-    monkeypatch.setattr(tasks, "campaign_follow_dates_task", SimpleNamespace(delay=ids.append))
+    monkeypatch.setattr(tasks, "campaign_follow_dates_task", SimpleNamespace(
+        name="campaign_follow_dates_task",
+        apply_async=lambda args, kwargs: ids.append(args[0]),
+    ))
     return ids
 
 

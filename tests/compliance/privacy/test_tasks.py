@@ -22,7 +22,9 @@ def test_retention_beat_enqueues_one_task_per_active_policy(team, monkeypatch):
     behaviour = RetentionPolicy.objects.create(data_category="behaviour", retention_days=10)
     RetentionPolicy.objects.create(data_category="location", retention_days=10, is_active=False)
     sent = []
-    monkeypatch.setattr(retention_policy_enforce_task, "delay", sent.append)
+    monkeypatch.setattr(
+        retention_policy_enforce_task, "apply_async", lambda args, kwargs: sent.append(args[0])
+    )
     assert retention_enforce_task.delay().get() == 2
     assert sent == [contact.pk, behaviour.pk]
 

@@ -28,10 +28,10 @@ def sent(monkeypatch):
     calls: dict[str, list] = {}
 
     def capture(task):
-        def delay(*args):
-            calls.setdefault(task.name, []).append(args)
+        def apply_async(args=(), kwargs=None):
+            calls.setdefault(task.name, []).append(tuple(args))
 
-        monkeypatch.setattr(task, "delay", delay)
+        monkeypatch.setattr(task, "apply_async", apply_async)
 
     return calls, capture
 
