@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from analytics.models import Finding, FindingKind
 from analytics.selectors.dashboards import Filters, campaign_dashboard, portfolio
 from analytics.selectors.kpis import kpi_statuses, kpis_of_campaigns
-from campaigns.planning.models import CampaignStatus
+from campaigns.planning.models import Campaign, CampaignStatus
 from tests.campaigns.planning.factories import CampaignFactory, GoalFactory, KPIFactory
 from tests.platforms.factories import PlatformAccountFactory, platform
 
@@ -365,3 +365,16 @@ def test_the_date_filter_narrows_the_dashboard(client_as, users, live):
 
     assert response.context["dashboard"].total("clicks") == Decimal("280")
     assert isinstance(response.context["dashboard"].start, datetime.date)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_portfolio_amounts_are_grouped_by_thousands_in_both_languages(
+    client_as, users, live, language
+):
+    Campaign.objects.filter(pk=live.pk).update(budget=Decimal("1234567.50"))
+
+    page = client_as(users["manager"]).get(
+        reverse("analytics:portfolio"), HTTP_ACCEPT_LANGUAGE=language
+    )
+
+    assert "¥1,234,567.50" in page.content.decode()
