@@ -7,6 +7,7 @@ back-ends measure the rest.
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -120,7 +121,7 @@ def metric_kind(code: str) -> str:
     return METRICS[code].kind
 
 
-def format_metric_value(code: str, value: float | None) -> str:
+def format_metric_value(code: str, value: Decimal | float | None) -> str:
     """A value as people read it: rates as percentages, money with ¥."""
     if value is None:
         return "—"
@@ -134,7 +135,7 @@ def format_metric_value(code: str, value: float | None) -> str:
     return f"{float(value):,.0f}"
 
 
-def format_duration(seconds: float) -> str:
+def format_duration(seconds: Decimal | float) -> str:
     """Seconds as the analytics tools show them: 0:02:35."""
     whole = round(float(seconds))
     hours, rest = divmod(whole, 3600)

@@ -7,7 +7,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from .models import Team
 
@@ -15,7 +15,7 @@ from .models import Team
 @dataclass
 class DemoContext:
     team: Team
-    users: dict[str, AbstractBaseUser]  # role -> user
+    users: dict[str, User]  # role -> user
     other_team: Team | None = None
     log: list[str] = field(default_factory=list)
 
