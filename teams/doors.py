@@ -54,12 +54,6 @@ def get_or_404(getter: Callable[..., T], *args: Any) -> T:
         raise Http404 from exc
 
 
-# Django's select template includes a template per option: a filter of a few
-# hundred campaigns cost more than the rest of its page. This one writes the same
-# markup in place (``teams/widgets/select.html``).
-INLINE_SELECT_TEMPLATE = "teams/widgets/select.html"
-
-
 def _attrs_html(attrs: dict[str, Any]) -> str:
     """``django/forms/widgets/attrs.html`` in Python: ``True`` is a bare name, ``False`` none."""
     return "".join(
@@ -79,10 +73,10 @@ def render_select_inline(
 ) -> SafeString:
     """The markup of Django's ``select.html``, written in Python.
 
-    Even written in place in a template (``INLINE_SELECT_TEMPLATE``), a few
-    hundred options cost the calendar and inbox most of their time; a template
-    loop runs a node per attribute per option. The output is Django's, byte for
-    byte (``tests/teams/test_doors_select_widget.py``).
+    Django's template includes a template per option, and even written in place
+    a template loop runs a node per attribute per option: a filter of a few
+    hundred campaigns cost the calendar and inbox a quarter of their time. The
+    output is Django's, byte for byte (``tests/teams/test_doors_select_widget.py``).
     """
     context = widget.get_context(name, value, attrs)["widget"]
     parts = [f'<select name="{_shown(context["name"])}"{_attrs_html(context["attrs"])}>']
@@ -115,7 +109,6 @@ class StyledForm(forms.Form):
                 widget.template_name == forms.Select.template_name
                 and widget.option_template_name == forms.Select.option_template_name
             ):
-                widget.template_name = INLINE_SELECT_TEMPLATE
                 widget.render = functools.partial(render_select_inline, widget)  # type: ignore[method-assign]
 
 
