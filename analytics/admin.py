@@ -4,6 +4,7 @@ from .models import (
     AccountPullState,
     Conversion,
     DailyRollup,
+    DashboardArchive,
     EvaluationReport,
     Finding,
     FormulaMetric,
@@ -33,6 +34,23 @@ class DailyRollupAdmin(admin.ModelAdmin):
     search_fields = ["metric", "campaign__name"]
     raw_id_fields = ["campaign", "account"]
     show_full_result_count = False
+
+
+@admin.register(DashboardArchive)
+class DashboardArchiveAdmin(admin.ModelAdmin):
+    """Read-only: archives are built by the product; deleting one only makes it rebuild."""
+
+    list_display = ["campaign", "language", "built_for", "generation", "built_at"]
+    list_filter = ["language", "built_for"]
+    search_fields = ["campaign__name"]
+    raw_id_fields = ["campaign"]
+    readonly_fields = ["campaign", "language", "built_for", "generation", "body", "built_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(FormulaMetric)

@@ -24,3 +24,8 @@ class AnalyticsConfig(AppConfig):
         from .selectors.home import campaign_kpi_progress
 
         register_campaign_progress(campaign_kpi_progress)
+
+        # Archived dashboards go out of date with what they show.
+        from . import signals
+
+        signals.connect()

@@ -128,6 +128,61 @@ class DailyRollup(models.Model):
         return f"{self.campaign_id} {self.metric} {self.date}: {self.value}"
 
 
+class DashboardGeneration(models.Model):
+    """How many times what a campaign's dashboard shows has changed.
+
+    Bumped in the transaction that changes it: points and rollups written
+    (``services.store``), the campaign, its goals and KPIs, its team's accounts,
+    the platform catalogue or a formula metric saved (``signals``). An archived
+    dashboard is served only while the generation it was built from is current.
+    The campaign is a plain id, not a foreign key: a KPI deleted with its
+    campaign bumps the counter in the same deletion, after the campaign's rows
+    were collected.
+    """
+
+    campaign_id = models.BigIntegerField(_("campaign"), primary_key=True)
+    value = models.BigIntegerField(_("generation"), default=0)
+
+    class Meta:
+        verbose_name = _("dashboard generation")
+        verbose_name_plural = _("dashboard generations")
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}: {self.value}"
+
+
+class DashboardArchive(models.Model):
+    """A campaign dashboard's data as the API sends it, built ahead (Matomo's "archive").
+
+    One per campaign and language, for the default view (the campaign's window
+    up to today, every platform). Valid while ``built_for`` is today and
+    ``generation`` is the campaign's current one; otherwise the request
+    computes the dashboard from the rollups and archives it again.
+    """
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.CASCADE, related_name="+",
+        verbose_name=_("campaign"),
+    )
+    language = models.CharField(_("language"), max_length=16)
+    built_for = models.DateField(_("built for"))
+    generation = models.BigIntegerField(_("generation"))
+    body = models.TextField(_("body"))
+    built_at = models.DateTimeField(_("built at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("dashboard archive")
+        verbose_name_plural = _("dashboard archives")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "language"], name="dashboard_archive_per_language"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.language} {self.built_for}"
+
+
 class FormulaMetric(models.Model):
     """A team's own rate, as data: the ratio of two sums of catalogue metrics.
 

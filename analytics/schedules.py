@@ -24,6 +24,12 @@ BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
         "options": {"queue": "default"},
     },
+    # Archived dashboards are built for a day: the new day's, for running campaigns.
+    "analytics-dashboard-archives": {
+        "task": "analytics.tasks.evaluation.dashboard_archives_task",
+        "schedule": crontab(hour=0, minute=5),
+        "options": {"queue": "default"},
+    },
     "analytics-diagnosis": {
         "task": "analytics.tasks.evaluation.diagnosis_task",
         "schedule": crontab(hour=7, minute=30),

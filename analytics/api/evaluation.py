@@ -6,8 +6,12 @@ see is a 404, never a 403 (its existence is not revealed).
 
 from __future__ import annotations
 
+import json
+
+from django.conf import settings
+from django.http import HttpResponse
 from django.urls import path
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
@@ -21,10 +25,7 @@ from ..models import EvaluationReport
 from ..selectors import dashboards
 from ..selectors.dashboards import Filters
 from ..selectors.kpis import campaign_kpi_statuses
-
-
-def _num(value) -> float | None:
-    return float(value) if value is not None else None
+from ..services.dashboard_archive import dashboard_archive
 
 
 class KPIStatusSerializer(serializers.Serializer):
@@ -96,15 +97,6 @@ class DashboardQuerySerializer(serializers.Serializer):
         return attrs
 
 
-def _groups(groups) -> list[dict]:
-    metrics = (*dashboards.BREAKDOWN_METRICS, "click_rate", "conversion_rate",
-               "cost_per_conversion")
-    return [
-        {"key": g.key, "label": g.label, **{m: _num(g.value(m)) for m in metrics}}
-        for g in groups
-    ]
-
-
 class CampaignDashboardView(APIView):
     """The campaign dashboard's data: KPIs, daily totals, platform and account breakdown, funnel."""
 
@@ -129,25 +121,20 @@ class CampaignDashboardView(APIView):
             start=query.validated_data.get("start"), end=query.validated_data.get("end"),
             platform=query.validated_data.get("platform") or "",
         )
-        dashboard = get_or_404(dashboards.campaign_dashboard_for, request.user, pk, filters)
-        metrics = sorted(dashboard.totals)
-        return Response({
-            "campaign": dashboard.campaign.pk,
-            "from": dashboard.start.isoformat(), "to": dashboard.end.isoformat(),
-            "kpis": [_kpi(s) for s in dashboard.statuses],
-            "totals": {m: _num(v) for m, v in sorted(dashboard.totals.items())},
-            "daily": {
-                m: [{"date": d.isoformat(), "value": _num(v)}
-                    for d, v in sorted(dashboard.daily[m].items())]
-                for m in metrics
-            },
-            "platforms": _groups(dashboard.platforms),
-            "accounts": _groups(dashboard.accounts),
-            "funnel": [
-                {"step": s["step"], "value": _num(s["value"]), "rate": _num(s["rate"])}
-                for s in dashboard.funnel
-            ],
-        })
+        if filters != Filters():
+            dashboard = get_or_404(dashboards.campaign_dashboard_for, request.user, pk, filters)
+            return Response(dashboards.campaign_dashboard_data(dashboard))
+        # The default view is archived (``services.dashboard_archive``): sent as
+        # stored while current, else computed, archived and sent the same way.
+        today = timezone.localdate()
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        body = dashboards.archived_dashboard(request.user, pk, language=language, today=today)
+        if body is None:
+            campaign = get_or_404(dashboards.dashboard_campaign_for, request.user, pk)
+            body = dashboard_archive(campaign, today=today, language=language)
+        if request.accepted_renderer.format == "json":
+            return HttpResponse(body, content_type="application/json")
+        return Response(json.loads(body))  # the browsable API
 
 
 class EvaluationReportSerializer(serializers.ModelSerializer):

@@ -20,7 +20,19 @@ from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, Exists, Max, OuterRef, QuerySet, Sum, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    Max,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +46,8 @@ from teams.selectors import scope_to_user_teams
 from ..models import (
     ActionStatus,
     DailyRollup,
+    DashboardArchive,
+    DashboardGeneration,
     EvaluationReport,
     Finding,
     MetricPoint,
@@ -417,8 +431,12 @@ def campaign_dashboard_for(
     The campaign comes without its team and owner: the dashboard's data needs
     neither (pages that show them fetch the campaign themselves).
     """
-    campaign = campaigns_visible_to(user).select_related(None).get(pk=campaign_id)
-    return campaign_dashboard(campaign, filters, today=today)
+    return campaign_dashboard(dashboard_campaign_for(user, campaign_id), filters, today=today)
+
+
+def dashboard_campaign_for(user: User, campaign_id: int) -> Campaign:
+    """The campaign, if the user may see it, without its team and owner (a dashboard needs neither)."""
+    return campaigns_visible_to(user).select_related(None).get(pk=campaign_id)
 
 
 def top_content(
@@ -768,3 +786,80 @@ def action_get(user: User, pk: int) -> OptimisationAction:
         OptimisationAction.objects.select_related("campaign__team", "kpi__platform", "task"),
         user,
     ).get(pk=pk)
+
+
+# What the dashboard API says of each KPI, in order (``api.evaluation.KPIStatusSerializer``).
+KPI_API_FIELDS = (
+    "id", "metric", "platform", "actual", "target", "progress", "expected", "forecast",
+    "pacing", "window_start", "window_end", "elapsed_days", "total_days",
+)
+
+
+def _number(value: Decimal | float | None) -> float | None:
+    return float(value) if value is not None else None
+
+
+def campaign_dashboard_data(dashboard: CampaignDashboard) -> dict:
+    """The dashboard as the API sends it: plain numbers (floats), ISO dates."""
+    breakdown = (*BREAKDOWN_METRICS, "click_rate", "conversion_rate", "cost_per_conversion")
+    metrics = sorted(dashboard.totals)
+    return {
+        "campaign": dashboard.campaign.pk,
+        "from": dashboard.start.isoformat(), "to": dashboard.end.isoformat(),
+        "kpis": [
+            {key: data[key] for key in KPI_API_FIELDS}
+            for data in (s.as_dict() for s in dashboard.statuses)
+        ],
+        "totals": {m: _number(v) for m, v in sorted(dashboard.totals.items())},
+        "daily": {
+            m: [{"date": d.isoformat(), "value": _number(v)}
+                for d, v in sorted(dashboard.daily[m].items())]
+            for m in metrics
+        },
+        "platforms": [
+            {"key": g.key, "label": g.label, **{m: _number(g.value(m)) for m in breakdown}}
+            for g in dashboard.platforms
+        ],
+        "accounts": [
+            {"key": g.key, "label": g.label, **{m: _number(g.value(m)) for m in breakdown}}
+            for g in dashboard.accounts
+        ],
+        "funnel": [
+            {"step": s["step"], "value": _number(s["value"]), "rate": _number(s["rate"])}
+            for s in dashboard.funnel
+        ],
+    }
+
+
+def archived_dashboard(
+    user: User, campaign_id: int, *, language: str, today: datetime.date
+) -> str | None:
+    """The campaign's archived dashboard JSON if the user may see it and it is current.
+
+    Current: built for ``today`` in ``language`` from the campaign's present
+    generation. None otherwise (not visible, never built, or out of date).
+    """
+    current = Coalesce(
+        Subquery(
+            DashboardGeneration.objects.filter(campaign_id=OuterRef("campaign_id"))
+            .values("value")[:1]
+        ),
+        Value(0),
+    )
+    return (
+        DashboardArchive.objects.filter(
+            campaign_id=campaign_id, language=language, built_for=today,
+            campaign__in=campaigns_visible_to(user).order_by().values("pk"),
+        )
+        .filter(generation=current)
+        .values_list("body", flat=True)
+        .first()
+    )
+
+
+def dashboard_generation(campaign_id: int) -> int:
+    """The campaign's current generation (0 before anything was counted)."""
+    value = DashboardGeneration.objects.filter(campaign_id=campaign_id).values_list(
+        "value", flat=True
+    ).first()
+    return value or 0

@@ -926,6 +926,8 @@ def import_run(*, batch: ImportBatch) -> ImportBatch:
     the counts the import would have, and nothing written. The layout's notes
     (values kept as given, columns left out) follow the row errors.
     """
+    from ..tasks.evaluation import dashboard_archive_task  # tasks call these services
+
     claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.PENDING).update(
         status=ImportStatus.RUNNING, runs=F("runs") + 1, heartbeat_at=timezone.now()
     )
@@ -1002,6 +1004,10 @@ def import_run(*, batch: ImportBatch) -> ImportBatch:
                 counts = stage.merge()
                 if batch.dry_run:
                     transaction.set_rollback(True)
+                else:
+                    # Managers open the dashboard after an import: have it ready.
+                    for campaign_id in sorted(stage.campaign_ids):
+                        enqueue_on_commit(dashboard_archive_task, campaign_id)
     except UnreadableFileError as exc:
         return _finish(batch, ImportStatus.FAILED, [*errors, str(exc)])
     return _finish(

@@ -49,6 +49,7 @@ from django.utils import timezone
 from platforms.metrics import METRICS, is_derived
 
 from ..models import DailyRollup, MetricPoint, MetricSource
+from .dashboard_archive import generation_bump
 
 logger = logging.getLogger("campaignops.analytics")
 
@@ -289,6 +290,8 @@ class PointStage:
         self._sums: dict[tuple, list] = {}
         self._open = False
         self._deduped = False
+        # The campaigns whose rollups the merge changed.
+        self.campaign_ids: set[int] = set()
 
     # -- lifecycle ------------------------------------------------------------------
     def __enter__(self) -> PointStage:
@@ -443,7 +446,15 @@ class PointStage:
         with transaction.atomic(using=self.using):
             counts = self._merge_pg() if self._pg else self._merge_portable()
             self._rollups_recompute()
+            self._dashboards_outdate()
         return counts
+
+    def _dashboards_outdate(self) -> None:
+        """The touched campaigns' archived dashboards are out of date from this commit on."""
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT DISTINCT campaign_id FROM {self._q(self.touched_table)}")  # noqa: S608
+            self.campaign_ids = {row[0] for row in cursor.fetchall()}
+        generation_bump(self.campaign_ids, using=self.using)
 
     def _changed(self, old: str, new: str) -> str:
         if self._pg:

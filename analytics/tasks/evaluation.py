@@ -13,10 +13,12 @@ from django.utils import timezone
 from campaigns.planning.models import Campaign, CampaignStatus, Phase
 from teams.jobs import fan_out
 
-from ..services import diagnosis, kpis, optimisation, reviews
+from ..services import dashboard_archive, diagnosis, kpis, optimisation, reviews
 
 __all__ = [
     "campaign_diagnosis_task",
+    "dashboard_archive_task",
+    "dashboard_archives_task",
     "diagnosis_task",
     "evaluation_report_task",
     "phase_review_task",
@@ -94,3 +96,19 @@ def campaign_diagnosis_task(campaign_id: int, today: str | None = None) -> int:
         findings = diagnosis.campaign_diagnose(campaign=campaign, today=day)
     optimisation.actions_follow_up(campaign=campaign, today=day)
     return len(findings)
+
+
+@shared_task(acks_late=True)
+def dashboard_archive_task(campaign_id: int, day: str | None = None) -> int:
+    """Archive one campaign's dashboard in every language; building it twice is harmless."""
+    return dashboard_archive.dashboard_archives_build(campaign_id, today=_day(day))
+
+
+@shared_task(acks_late=True)
+def dashboard_archives_task() -> int:
+    """Beat (just after midnight): archive each running campaign's dashboard for the new day."""
+    ids = list(
+        Campaign.objects.filter(status=CampaignStatus.RUNNING).order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return fan_out(dashboard_archive_task, ids, timezone.localdate().isoformat())

@@ -7,7 +7,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from analytics.services.store import PointIn, points_upsert
 from campaigns.planning.models import CampaignStatus
@@ -84,3 +84,25 @@ def other_campaign(other_team, outsider):
     return CampaignFactory(team=other_team, owner=outsider, name="Other team launch",
                            status=CampaignStatus.RUNNING, start_date=START,
                            end_date=START + 29 * DAY)
+
+
+@pytest.fixture
+def today():
+    return timezone.localdate()
+
+
+@pytest.fixture
+def live(team, users, today, wechat, douyin):
+    """A running campaign of the last 10 days with data on two platforms."""
+    campaign = CampaignFactory(
+        team=team, owner=users["marketer"], name="Live launch", status=CampaignStatus.RUNNING,
+        start_date=today - 10 * DAY, end_date=today + 19 * DAY,
+    )
+    goal = GoalFactory(campaign=campaign)
+    KPIFactory(goal=goal, metric="reads", target=Decimal("30000"))
+    KPIFactory(goal=goal, metric="conversion_rate", target=Decimal("0.05"))
+    for offset in range(10):
+        day = campaign.start_date + offset * DAY
+        put(campaign, wechat, day, reads=1000, clicks=100, conversions=5, orders=4)
+        put(campaign, douyin, day, plays=2000, clicks=40, conversions=1)
+    return campaign

@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from analytics.models import Finding, FindingKind
@@ -21,28 +20,6 @@ from tests.platforms.factories import PlatformAccountFactory, platform
 from .conftest import DAY, put
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def today():
-    return timezone.localdate()
-
-
-@pytest.fixture
-def live(team, users, today, wechat, douyin):
-    """A running campaign of the last 10 days with data on two platforms."""
-    campaign = CampaignFactory(
-        team=team, owner=users["marketer"], name="Live launch", status=CampaignStatus.RUNNING,
-        start_date=today - 10 * DAY, end_date=today + 19 * DAY,
-    )
-    goal = GoalFactory(campaign=campaign)
-    KPIFactory(goal=goal, metric="reads", target=Decimal("30000"))
-    KPIFactory(goal=goal, metric="conversion_rate", target=Decimal("0.05"))
-    for offset in range(10):
-        day = campaign.start_date + offset * DAY
-        put(campaign, wechat, day, reads=1000, clicks=100, conversions=5, orders=4)
-        put(campaign, douyin, day, plays=2000, clicks=40, conversions=1)
-    return campaign
 
 
 # --- the selector ----------------------------------------------------------------------------
@@ -132,8 +109,11 @@ def _campaigns_with_data(team, users, today, wechat, count: int) -> None:
     # Session, user, roles, the campaign, its KPIs, the platforms of the filter,
     # the rollup rows, the accounts' names, the top content.
     ("page", 9),
-    # Roles, the campaign, its KPIs, the rollup rows, the accounts' names.
-    ("api", 5),
+    # The default view is archived after the first request: roles, the archive.
+    ("api", 2),
+    # A filtered view is computed: roles, the campaign, its KPIs, the rollup
+    # rows, the accounts' names.
+    ("api-filtered", 5),
 ])
 def test_the_campaign_dashboard_query_count_is_the_same_for_one_and_twenty_campaigns(
     client_as, api_as, team, users, live, today, wechat, django_assert_num_queries, door,
@@ -144,6 +124,8 @@ def test_the_campaign_dashboard_query_count_is_the_same_for_one_and_twenty_campa
         user = get_user_model().objects.get(pk=users["manager"].pk)
         if door == "api":
             return api_as(user), f"/api/v1/campaigns/{live.pk}/dashboard/"
+        if door == "api-filtered":
+            return api_as(user), f"/api/v1/campaigns/{live.pk}/dashboard/?platform=wechat_oa"
         return client_as(user), reverse("analytics:campaign_dashboard", args=[live.pk])
 
     client, url = reader()
@@ -152,6 +134,10 @@ def test_the_campaign_dashboard_query_count_is_the_same_for_one_and_twenty_campa
     with django_assert_num_queries(queries):
         assert client.get(url).status_code == 200
     _campaigns_with_data(team, users, today, wechat, 19)
+    client, url = reader()
+    # The new campaigns' points take over the live campaign's points of the
+    # same account and day (one natural key), so its archive is rebuilt first.
+    client.get(url)
     client, url = reader()
     with django_assert_num_queries(queries):
         assert client.get(url).status_code == 200
