@@ -19,7 +19,7 @@ import datetime
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -286,8 +286,9 @@ def pattern_triggers(pattern: re.Pattern) -> frozenset[str] | None:
 def pattern_requirements(pattern: re.Pattern) -> list[frozenset[str]]:
     """Sets of strings such that every match of ``pattern`` contains one string of each.
 
-    From the pattern's structure: adjacent literals and small character classes
-    are one string each (第[一1] gives 第一 and 第1), an alternation is the union
+    From the pattern's structure: adjacent literals, character classes and
+    alternations of a few fixed strings are one string each (第[一1] gives 第一
+    and 第1, 首(?:个|款) gives 首个 and 首款), any other alternation is the union
     of its branches. Of the pattern's top-level sequence the two elements whose
     strings are rarest in ordinary text (by jieba's dictionary frequencies) are
     kept, rarest first: the first places the windows the pattern runs on, and
@@ -295,14 +296,36 @@ def pattern_requirements(pattern: re.Pattern) -> list[frozenset[str]]:
     used, so each string lies inside the match. Empty when nothing is known
     (the pattern then runs on every text).
     """
+    ranked = _ranked_requirements(pattern)
+    # A second requirement pays only when its strings are rare: common ones (single
+    # characters, 天 or 个) cost more to look for than the pattern costs to run.
+    if len(ranked) > 1 and ranked[1][1] > _SECOND_COST_MAX:
+        return [ranked[0][0]]
+    return [option for option, _cost in ranked[:2]]
+
+
+def looked_for_second(pattern: re.Pattern, looked_for: Collection[str]) -> frozenset[str] | None:
+    """The second requirement ``pattern_requirements`` left out as too common to look
+    for, when the scan looks for all its strings anyway (``looked_for``: terms and
+    other patterns' triggers); then it costs nothing and still spares runs."""
+    ranked = _ranked_requirements(pattern)
+    if len(ranked) > 1 and ranked[1][0].issubset(looked_for):
+        return ranked[1][0]
+    return None
+
+
+def _ranked_requirements(pattern: re.Pattern) -> list[tuple[frozenset[str], int]]:
+    """The requirements of ``pattern`` (see ``pattern_requirements``), rarest first,
+    each with its cost: how often its strings occur in ordinary text."""
     constants, parsed = _parse(pattern)
     if parsed is None:
         return []
     freq = segment.tokenizer().FREQ
 
     def frequency(piece: str) -> int:
-        if piece.isascii() and piece.isalnum():
-            return 1_000_000 // len(piece)  # letters and digits are everywhere
+        if piece.isascii() and (piece.isalnum() or len(piece) > 1):
+            # Letters and digits are everywhere, and so are figures like 100%.
+            return 1_000_000 // len(piece)
         if len(piece) == 1:
             # A character occurs inside many words (包 in 包装, 面包, 包邮): far
             # more often than its frequency as a word says.
@@ -345,31 +368,92 @@ def pattern_requirements(pattern: re.Pattern) -> list[frozenset[str]]:
             return frozenset(chars) if chars else None
         return None
 
+    def spelled(op, arg) -> list[str] | None:
+        """Every string the element can match, when they are few and none is empty.
+
+        An alternation of words (首(?:个|位|款), (?:世界|全球|神)级) then joins
+        the literals around it into whole strings (首个, 世界级): far rarer
+        than the single character 首 or 级 they would otherwise be found by.
+        """
+        if op is constants.LITERAL:
+            return [chr(arg).lower()]
+        if op is constants.IN:
+            chars = chars_of(arg)
+            return chars if chars and len(chars) <= _MAX_PRODUCT else None
+        if op in (constants.ASSERT, constants.ASSERT_NOT, constants.AT):
+            return [""]  # matches no character: 一次过(?!…) still holds 一次过
+        if op is constants.SUBPATTERN:
+            return spelled_seq(arg[-1])
+        if op is constants.BRANCH:
+            found: set[str] = set()
+            for branch in arg[1]:
+                strings = spelled_seq(branch)
+                if strings is None:
+                    return None
+                found.update(strings)
+            return sorted(found) if len(found) <= _MAX_PRODUCT else None
+        return None
+
+    def spelled_seq(seq) -> list[str] | None:
+        strings = [""]
+        for op, arg in seq:
+            options = spelled(op, arg)
+            if options is None or len(strings) * len(options) > _MAX_PRODUCT:
+                return None
+            strings = [head + tail for head in strings for tail in options]
+        return strings if "" not in strings else None
+
     def options_of(seq) -> list[frozenset[str]]:
         options: list[frozenset[str]] = []
         run: set[str] = set()
+
+        def close() -> None:
+            # A run that may be empty (an optional part came first) requires nothing.
+            if run and "" not in run:
+                options.append(frozenset(run))
+
         for op, arg in seq:
             extend = None
+            repeated = None
             if op is constants.LITERAL:
                 extend = [chr(arg).lower()]
             elif op is constants.IN:
                 chars = chars_of(arg)
-                if chars and len(chars) <= 8:
-                    extend = chars
+                if chars and len(chars) <= _MAX_PRODUCT:
+                    extend = chars  # 首[个位…款] gives 首个 … 首款, [0-9]分 gives 0分 … 9分
+            elif op in (constants.BRANCH, constants.SUBPATTERN):
+                extend = spelled(op, arg)
+            elif op in (constants.MAX_REPEAT, constants.MIN_REPEAT):
+                low, high, body = arg
+                strings = spelled_seq(body)
+                if strings is not None and low == 0 and high == 1 and run:
+                    # 个? is nothing or 个. (Leading the run it would only shorten
+                    # the strings after it: (?:全国)?第一 still holds 第一.)
+                    extend = ["", *strings]
+                elif strings is not None and low == high == 1:
+                    extend = strings
+                elif strings is not None and low >= 1:
+                    repeated = strings
+            if repeated is not None:
+                # [一二三]{1,4}: its first repetition follows the run, its last one
+                # comes right before what follows (白三个度: 白三, then 三个度).
+                if run and len(run) * len(repeated) <= _MAX_PRODUCT:
+                    run = {head + tail for head in run for tail in repeated}
+                close()
+                run = set(repeated)
+                continue
             if extend is not None and len(run or {""}) * len(extend) <= _MAX_PRODUCT:
                 run = {head + c for head in (run or {""}) for c in extend}
                 continue
-            if run:
-                options.append(frozenset(run))
-                run = set()
+            close()
+            run = set()
             if extend is not None:
                 run = set(extend)
                 continue
             found = of_item(op, arg)
             if found is not None:
                 options.append(found)
-        if run:
-            options.append(frozenset(run))
+        close()
         return options
 
     def of_seq(seq) -> frozenset[str] | None:
@@ -379,11 +463,7 @@ def pattern_requirements(pattern: re.Pattern) -> list[frozenset[str]]:
         ranked = usable(options_of(parsed))
     except (TypeError, ValueError, IndexError, AttributeError, RecursionError):  # pragma: no cover
         return []
-    # A second requirement pays only when its strings are rare: common ones (single
-    # characters, 天 or 个) cost more to look for than the pattern costs to run.
-    if len(ranked) > 1 and cost(ranked[1])[0] > _SECOND_COST_MAX:
-        return ranked[:1]
-    return ranked[:2]
+    return [(option, cost(option)[0]) for option in ranked[:2]]
 
 
 def pattern_reach(pattern: re.Pattern) -> int | None:
@@ -629,8 +709,15 @@ class CompiledRules:
         self.needs_second: set[int] = set()
         by_trigger: dict[str, list[int]] = {}
         by_second: dict[str, list[int]] = {}
-        for number, item in enumerate([*regexes, *exempt_regexes]):
-            required = pattern_requirements(item.pattern)
+        # What the scan looks for whatever the second requirements: terms and every
+        # pattern's first requirement (a disease list that triggers one pattern is
+        # then the free second requirement of another, in front of 好了 or 就好).
+        requirements = [pattern_requirements(item.pattern) for item in self.all_patterns]
+        looked_for = set(entries).union(*(required[0] for required in requirements if required))
+        for number, item in enumerate(self.all_patterns):
+            required = requirements[number]
+            if len(required) == 1 and (second := looked_for_second(item.pattern, looked_for)):
+                required = [required[0], second]
             if not required:
                 self.always.append(number)
                 continue
