@@ -115,12 +115,14 @@ class CampaignDashboardView(APIView):
         "funnel": serializers.ListField(child=serializers.DictField()),
     }))
     def get(self, request, pk: int):
-        query = DashboardQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        filters = Filters(
-            start=query.validated_data.get("start"), end=query.validated_data.get("end"),
-            platform=query.validated_data.get("platform") or "",
-        )
+        filters = Filters()
+        if request.query_params:
+            query = DashboardQuerySerializer(data=request.query_params)
+            query.is_valid(raise_exception=True)
+            filters = Filters(
+                start=query.validated_data.get("start"), end=query.validated_data.get("end"),
+                platform=query.validated_data.get("platform") or "",
+            )
         if filters != Filters():
             dashboard = get_or_404(dashboards.campaign_dashboard_for, request.user, pk, filters)
             return Response(dashboards.campaign_dashboard_data(dashboard))

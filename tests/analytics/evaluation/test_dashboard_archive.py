@@ -255,3 +255,23 @@ def test_an_import_leaves_its_campaigns_dashboard_archived(
     archived = DashboardArchive.objects.get(campaign=live, language="zh-hans")
     assert json.loads(archived.body)["totals"]["reads"] == 10700.0
     assert archived.generation == _generation(live)
+
+
+def test_an_overseer_of_another_team_and_a_superuser_read_the_archive(
+    api_as, users, other_team, live, django_user_model, django_assert_num_queries
+):
+    """Managers and admins oversee every team (S3.3.1): the archive's scope says so too."""
+    from teams.roles import Role
+    from tests.conftest import member
+
+    api_as(users["manager"]).get(_url(live))
+    overseer = member(other_team, Role.MANAGER, username="other-manager")
+    marketer = member(other_team, Role.MARKETER, username="other-marketer")
+    superuser = django_user_model.objects.create_superuser("root-admin", password="x")
+
+    for reader in (overseer, superuser):
+        client = api_as(reader)
+        with django_assert_num_queries(1):  # the archive, not the computation
+            response = client.get(_url(live))
+        assert response.json()["totals"]["reads"] == 10000.0
+    assert api_as(marketer).get(_url(live)).status_code == 404
