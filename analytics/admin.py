@@ -5,6 +5,7 @@ from .models import (
     Conversion,
     DailyRollup,
     DashboardArchive,
+    DashboardGeneration,
     EvaluationReport,
     Finding,
     FormulaMetric,
@@ -50,6 +51,25 @@ class DashboardArchiveAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(DashboardGeneration)
+class DashboardGenerationAdmin(admin.ModelAdmin):
+    """Read-only: counted by the writes a dashboard shows, never by hand."""
+
+    list_display = ["campaign_id", "value"]
+    list_filter = ["value"]
+    search_fields = ["=campaign_id"]
+    readonly_fields = ["campaign_id", "value"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 
