@@ -275,3 +275,10 @@ def test_an_overseer_of_another_team_and_a_superuser_read_the_archive(
             response = client.get(_url(live))
         assert response.json()["totals"]["reads"] == 10000.0
     assert api_as(marketer).get(_url(live)).status_code == 404
+
+
+def test_the_archive_says_of_each_kpi_what_the_kpis_endpoint_says():
+    from analytics.api.evaluation import KPIStatusSerializer
+    from analytics.selectors.dashboards import KPI_API_FIELDS
+
+    assert tuple(KPIStatusSerializer().fields) == KPI_API_FIELDS
