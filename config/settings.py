@@ -315,7 +315,7 @@ REST_FRAMEWORK = {
     # Token first: an unauthenticated request then gets 401 with a
     # WWW-Authenticate header instead of session auth's 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "teams.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
