@@ -12,6 +12,22 @@ from teams.roles import Role
 from tests.factories import TeamFactory, member
 
 
+def forget_cached_answers() -> None:
+    """Empty the API's answer cache (``teams.answers``): this process's and the shared one."""
+    from django.core.cache import cache
+
+    from teams.answers import answers
+
+    answers.clear_local()
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_cached_answers_from_other_tests():
+    # A rolled-back test can leave the same teams with the same tags behind it.
+    forget_cached_answers()
+
+
 @pytest.fixture
 def team(db):
     return TeamFactory(name="Brand team", slug="brand")

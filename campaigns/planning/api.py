@@ -5,6 +5,8 @@ becomes a 400 with the same field keys (``config.api.exception_handler``), so
 the API and the pages answer alike.
 """
 
+from django.http import HttpResponse
+from django.utils import translation
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -12,6 +14,7 @@ from rest_framework.response import Response
 
 from platforms.metrics import Metric
 from platforms.models import Platform
+from teams.answers import answers
 from teams.doors import NumericLookupMixin, TeamField
 
 from . import selectors, services
@@ -209,6 +212,29 @@ class CampaignViewSet(NumericLookupMixin, viewsets.ModelViewSet):
 
     def get_queryset(self):
         return selectors.campaigns_visible_to(self.request.user).order_by("-start_date", "-id")
+
+    def list(self, request, *args, **kwargs):
+        """The JSON answer is kept (``teams.answers``) until a write the list shows.
+
+        Integrations poll this list; the answer is the same bytes DRF renders,
+        stored under the teams the caller sees and their tags
+        (``selectors.campaign_list_cache_key``). Other renderers (the browsable
+        API, indented JSON) and error answers are never stored. Without a
+        shared cache (Redis down) the list is computed as before.
+        """
+        renderer = request.accepted_renderer
+        if renderer.format != "json" or request.accepted_media_type != renderer.media_type:
+            return super().list(request, *args, **kwargs)
+        key = selectors.campaign_list_cache_key(
+            request.user, address=request.build_absolute_uri(),
+            language=translation.get_language() or "",
+        )
+        body = answers.get(key)
+        if body is None:
+            data = super().list(request, *args, **kwargs).data
+            body = renderer.render(data, request.accepted_media_type, self.get_renderer_context())
+            answers.put(key, body)
+        return HttpResponse(body, content_type=renderer.media_type)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
