@@ -301,6 +301,9 @@ class CampaignListGeneration(models.Model):
     so a restored backup brings back the tags of the rows it restores and never
     meets an answer cached for other rows under the same tag. The team is a
     plain id, not a foreign key: the tag outlives nothing it could mislead.
+    A queryset ``update()`` or ``bulk_create()`` of campaigns sends no signal:
+    code that writes campaigns that way calls ``services.list_generation``
+    itself.
     """
 
     team_id = models.BigIntegerField(_("team"), primary_key=True)
