@@ -4,6 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import (
     ActionItem,
     AgendaItem,
+    AnswerTag,
     AuditEvent,
     CalendarFeed,
     Decision,
@@ -216,3 +217,22 @@ class NotificationSettingsAdmin(admin.ModelAdmin):
     list_display = ["user", "email_kinds", "last_digest_on"]
     list_filter = ["last_digest_on"]
     search_fields = ["user__username"]
+
+
+@admin.register(AnswerTag)
+class AnswerTagAdmin(admin.ModelAdmin):
+    """Read-only: set by the writes cached answers show, never by hand."""
+
+    list_display = ["team_id", "value"]
+    list_filter = ["value"]
+    search_fields = ["=team_id"]
+    readonly_fields = ["team_id", "value"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

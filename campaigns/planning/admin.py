@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import KPI, Campaign, CampaignListGeneration, Goal, Milestone, Phase
+from .models import KPI, Campaign, Goal, Milestone, Phase
 
 
 class GoalInline(admin.TabularInline):
@@ -71,21 +71,3 @@ class MilestoneAdmin(SimpleHistoryAdmin):
     list_filter = ["due_date", "phase__kind"]
     list_select_related = ["phase", "owner"]
 
-
-@admin.register(CampaignListGeneration)
-class CampaignListGenerationAdmin(admin.ModelAdmin):
-    """Read-only: set by the writes the campaign list shows, never by hand."""
-
-    list_display = ["team_id", "value"]
-    list_filter = ["value"]
-    search_fields = ["=team_id"]
-    readonly_fields = ["team_id", "value"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -19,7 +19,7 @@ class PlanningConfig(AppConfig):
         from .panels import register as register_panels
 
         register_panels()
-        # The campaign list API's cache tags (models.CampaignListGeneration).
+        # The campaign list API's answer tags (teams.models.AnswerTag).
         from .signals import connect
 
         connect()

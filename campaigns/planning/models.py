@@ -105,7 +105,7 @@ class Campaign(models.Model):
     def from_db(cls, db, field_names, values):
         campaign = super().from_db(db, field_names, values)
         # The team it was read with: a save that moves it to another team
-        # changes both teams' campaign lists (``signals``).
+        # changes both teams' cached answers (``signals``).
         campaign._loaded_team_id = campaign.__dict__.get("team_id")
         return campaign
 
@@ -289,29 +289,3 @@ class Milestone(models.Model):
         # Resolved by a redirect so that a page listing many milestones (my
         # tasks) needs no query per milestone to find its campaign.
         return reverse("campaigns:milestone_open", args=[self.pk])
-
-
-class CampaignListGeneration(models.Model):
-    """A tag that changes whenever the campaign list of a team changes.
-
-    The campaign list API keeps its answers in the cache under the tags of the
-    teams it shows (``selectors.campaign_list_cache_key``). Every write the list
-    shows sets a new tag in its own transaction (``signals``): a campaign saved,
-    moved or deleted, an owner renamed. The tag is random rather than counted,
-    so a restored backup brings back the tags of the rows it restores and never
-    meets an answer cached for other rows under the same tag. The team is a
-    plain id, not a foreign key: the tag outlives nothing it could mislead.
-    A queryset ``update()`` or ``bulk_create()`` of campaigns sends no signal:
-    code that writes campaigns that way calls ``services.list_generation``
-    itself.
-    """
-
-    team_id = models.BigIntegerField(_("team"), primary_key=True)
-    value = models.BigIntegerField(_("tag"), default=0)
-
-    class Meta:
-        verbose_name = _("campaign list generation")
-        verbose_name_plural = _("campaign list generations")
-
-    def __str__(self) -> str:
-        return f"{self.team_id}: {self.value}"

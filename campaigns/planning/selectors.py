@@ -3,23 +3,11 @@
 import datetime
 import hashlib
 
-from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
-from teams.models import Membership
-from teams.roles import ALL_TEAMS_ROLES
-from teams.selectors import audit_events_for, scope_to_user_teams, user_can
+from teams.selectors import answer_scope, audit_events_for, scope_to_user_teams, user_can
 
-from .models import (
-    KPI,
-    Campaign,
-    CampaignListGeneration,
-    CampaignStatus,
-    Goal,
-    Milestone,
-    Phase,
-    PhaseKind,
-)
+from .models import KPI, Campaign, CampaignStatus, Goal, Milestone, Phase, PhaseKind
 from .transitions import FOLLOWS_DATES, LOCKED_STATUSES
 
 
@@ -33,38 +21,14 @@ def campaigns_visible_to(user) -> QuerySet[Campaign]:
 def campaign_list_cache_key(user, *, address: str, language: str) -> str:
     """Where the campaign list answer at ``address`` is cached for this user.
 
-    The answer depends on the teams the user sees, so the key holds them
-    ("all" for those who oversee every team), the sum of their list tags
-    (``models.CampaignListGeneration``: any write the list shows changes it),
-    the language and the full address (filters, page, the host of the page
-    links). The tags are read before the list itself: a write committed in
-    between makes the stored answer newer than its key, never older.
-
-    ``teams.selectors.team_ids_visible_to`` written out with the tags in one
-    statement: on a request the cache answers, the ORM's version of these two
-    queries cost as much as the rest of the request.
+    The answer depends on the teams the user sees, so the key holds them and
+    the sum of their answer tags (``teams.selectors.answer_scope``: any write
+    the list shows sets a new tag), the language and the full address (filters,
+    page, the host of the page links). The tags are read before the list
+    itself (by the token check, or here): a write committed in between makes
+    the stored answer newer than its key, never older.
     """
-    connection = connections[CampaignListGeneration.objects.db]
-    name = connection.ops.quote_name
-    tags_table = name(CampaignListGeneration._meta.db_table)
-    scope = "all"
-    tag = None
-    if not user.is_superuser:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT m.team_id, m.role, COALESCE(g.value, 0) "  # noqa: S608 - names
-                f"FROM {name(Membership._meta.db_table)} m "
-                f"LEFT JOIN {tags_table} g ON g.team_id = m.team_id WHERE m.user_id = %s",
-                [user.pk],
-            )
-            memberships = cursor.fetchall()
-        if not any(role in ALL_TEAMS_ROLES for _team, role, _value in memberships):
-            scope = ",".join(str(team) for team, _role, _value in sorted(memberships))
-            tag = sum(value for _team, _role, value in memberships)
-    if tag is None:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COALESCE(SUM(value), 0) FROM {tags_table}")  # noqa: S608
-            tag = cursor.fetchone()[0]
+    scope, tag = answer_scope(user)
     digest = hashlib.sha256(f"{scope}|{tag}|{language}|{address}".encode()).hexdigest()
     return f"campaign-list:{digest}"
 

@@ -1,6 +1,6 @@
 """Teams' tables, one module per part of S3.3; import them from ``teams.models``."""
 
-from .core import TIME_ZONE_CHOICES, AuditEvent, Membership, Team, default_time_zone
+from .core import TIME_ZONE_CHOICES, AnswerTag, AuditEvent, Membership, Team, default_time_zone
 from .meetings import (
     SECTION_ORDER,
     ActionItem,
@@ -45,7 +45,7 @@ from .training import (
 
 __all__ = [
     "AREA_SKILL", "DEFAULT_EMAIL_KINDS", "LEVEL_MAX", "LEVEL_MIN", "PRIORITY_RANK", "RACI_LETTER",
-    "SECTION_ORDER", "TIME_ZONE_CHOICES", "ActionItem", "AgendaItem", "AgendaSection",
+    "SECTION_ORDER", "TIME_ZONE_CHOICES", "ActionItem", "AgendaItem", "AgendaSection", "AnswerTag",
     "AuditEvent", "BoardColumn", "CalendarFeed", "Decision", "DecisionStatus", "Meeting",
     "MeetingKind", "MeetingSeries", "MeetingStatus", "Membership", "Notification",
     "NotificationKind", "NotificationSettings", "RaciRole", "Responsibility",

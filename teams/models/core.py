@@ -146,3 +146,27 @@ class AuditEvent(models.Model):
             return text % self.data if self.data else text
         except (KeyError, TypeError, ValueError):
             return text
+
+
+class AnswerTag(models.Model):
+    """A tag that changes whenever a cached answer about a team's data changes.
+
+    Doors that cache rendered answers (``teams.answers``; the campaign list API)
+    key them by the tags of the teams they show. Every write such an answer
+    shows sets a new tag in its own transaction (``teams.services.answers``; the
+    campaign planning signals). The token check reads a caller's tags with the
+    caller (``teams.authentication``). A tag is random rather than counted, so a
+    restored backup brings back the tags of the rows it restores and never meets
+    an answer cached for other rows under the same tag. The team is a plain id,
+    not a foreign key: the tag outlives nothing it could mislead.
+    """
+
+    team_id = models.BigIntegerField(_("team"), primary_key=True)
+    value = models.BigIntegerField(_("tag"), default=0)
+
+    class Meta:
+        verbose_name = _("answer tag")
+        verbose_name_plural = _("answer tags")
+
+    def __str__(self) -> str:
+        return f"{self.team_id}: {self.value}"

@@ -8,6 +8,7 @@ module you need, e.g. ``from teams.selectors import meetings``.
 
 from .access import (
     User,
+    answer_scope,
     audit_events_for,
     role_in_team,
     roles_of,
@@ -22,7 +23,7 @@ from .access import (
 from .tasks import task_get_for_user, tasks_for_owner
 
 __all__ = [
-    "User", "audit_events_for", "role_in_team", "roles_of", "scope_to_user_teams",
+    "User", "answer_scope", "audit_events_for", "role_in_team", "roles_of", "scope_to_user_teams",
     "task_get_for_user", "tasks_for_owner", "team_ids_visible_to", "teams_visible_to",
     "teams_where", "user_can", "user_can_anywhere", "user_sees_all_teams",
 ]

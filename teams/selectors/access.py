@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import QuerySet
 
-from ..models import AuditEvent, Membership, Team
+from ..models import AnswerTag, AuditEvent, Membership, Team
 from ..roles import ALL_TEAMS_ROLES, CAPABILITIES, Role
 
 User = auth_models.User | AnonymousUser
@@ -21,6 +21,42 @@ def _memberships(user: auth_models.User) -> dict[int, str]:
         )
         user._campaignops_roles = cached  # type: ignore[attr-defined]  # a per-request cache
     return cached
+
+
+def remember_teams(
+    user: auth_models.User, *, roles: dict[int, str], tags: dict[int, int], all_tags: int
+) -> None:
+    """Keep what the token check read with the user for the rest of the request.
+
+    ``roles``: team id -> role, as ``_memberships`` reads it; ``tags``: team id ->
+    answer tag of those teams; ``all_tags``: the sum of every team's tag.
+    """
+    user._campaignops_roles = roles  # type: ignore[attr-defined]  # a per-request cache
+    user._campaignops_answer_tags = (tags, all_tags)  # type: ignore[attr-defined]
+
+
+def answer_scope(user: User) -> tuple[str, int]:
+    """The teams whose data the user sees, as a cache key part, and the sum of their tags.
+
+    "all" for those who oversee every team, else the sorted team ids. With the
+    tags the token check read (``remember_teams``) this needs no query; otherwise
+    one. Cached answers keyed by this change whenever a write they show sets a new
+    tag (``models.AnswerTag``) or the user's teams or role change.
+    """
+    remembered = getattr(user, "_campaignops_answer_tags", None)
+    if user_sees_all_teams(user):
+        if remembered is not None:
+            return "all", remembered[1]
+        total = AnswerTag.objects.aggregate(total=models.Sum("value"))["total"]
+        return "all", int(total or 0)
+    team_ids = sorted(_memberships(user)) if user.is_authenticated else []
+    scope = ",".join(str(pk) for pk in team_ids)
+    if remembered is not None:
+        return scope, sum(remembered[0].get(pk, 0) for pk in team_ids)
+    total = AnswerTag.objects.filter(team_id__in=team_ids).aggregate(
+        total=models.Sum("value")
+    )["total"]
+    return scope, int(total or 0)
 
 
 def user_sees_all_teams(user: User) -> bool:

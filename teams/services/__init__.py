@@ -6,9 +6,17 @@ re-exported here. The rest lives in ``members``, ``tasks``, ``skills``,
 e.g. ``from teams.services import meetings``.
 """
 
+from .answers import answer_tags_renew
 from .audit import audit_record
 from .members import membership_set
 from .notifications import notify
 from .tasks import task_create, task_set_status
 
-__all__ = ["audit_record", "membership_set", "notify", "task_create", "task_set_status"]
+__all__ = [
+    "answer_tags_renew",
+    "audit_record",
+    "membership_set",
+    "notify",
+    "task_create",
+    "task_set_status",
+]
