@@ -26,6 +26,11 @@ def test_a_good_key_is_its_user_in_one_query(team, django_assert_num_queries):
         found, auth = TokenAuthentication().authenticate(request_with(token.key))
     assert found == user
     assert found.username == "keyholder"
+    stored = type(user).objects.get(pk=user.pk)
+    for field in type(user)._meta.concrete_fields:  # the same values, the same types
+        assert getattr(found, field.attname) == getattr(stored, field.attname), field.name
+    assert found.is_active is True
+    assert found.date_joined.tzinfo is not None
     assert auth.key == token.key
     assert auth.user_id == user.pk
     assert not auth._state.adding
