@@ -214,14 +214,13 @@ class CampaignViewSet(NumericLookupMixin, viewsets.ModelViewSet):
         return selectors.campaigns_visible_to(self.request.user).order_by("-start_date", "-id")
 
     def list(self, request, *args, **kwargs):
-        """The JSON answer is kept (``teams.answers``) until a write the list shows.
-
-        Integrations poll this list; the answer is the same bytes DRF renders,
-        stored under the teams the caller sees and their tags
-        (``selectors.campaign_list_cache_key``). Other renderers (the browsable
-        API, indented JSON) and error answers are never stored. Without a
-        shared cache (Redis down) the list is computed as before.
-        """
+        # The JSON answer is kept (``teams.answers``) until a write the list
+        # shows: integrations poll this list. It is the same bytes DRF renders,
+        # stored under the teams the caller sees and their tags
+        # (``selectors.campaign_list_cache_key``). Other renderers (the
+        # browsable API, indented JSON) and error answers are never stored.
+        # Without a shared cache (Redis down) the list is computed as before.
+        # (A comment, not a docstring: the schema shows a method's docstring.)
         renderer = request.accepted_renderer
         if renderer.format != "json" or request.accepted_media_type != renderer.media_type:
             return super().list(request, *args, **kwargs)
