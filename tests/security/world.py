@@ -210,7 +210,10 @@ def build_world() -> World:
         content_item=ContentItem.objects.filter(team=team).order_by("pk").first(),
         media=of_team(MediaAsset, team), publication=of_team(Publication, team),
         publishing_plan=of_team(PublishingPlan, team), slot=of_team(Slot, team),
-        interaction=of_team(Interaction, team), template=of_team(ReplyTemplate, team),
+        # A new one: whether the demo's first interaction is already resolved depends
+        # on the hour the demo is seeded, and a resolved one cannot be resolved again.
+        interaction=Interaction.objects.filter(team=team, status="new").order_by("pk").first(),
+        template=of_team(ReplyTemplate, team),
         lottery=of_team(Lottery, team), poll=of_team(Poll, team), question=of_team(Question, team),
         segment=of_team(Segment, team), report=of_team(EvaluationReport, team),
         review=of_team(PhaseReview, team), action=of_team(OptimisationAction, team),
